@@ -1,0 +1,139 @@
+"""Section-aware chunks: sentence boundaries, ~120-300 words, a little overlap, never across a section.
+
+A chunk never crosses a heading or an initiative's boundary, so every passage carries one heading
+path and at most one initiative. What is embedded is the heading path (and the initiative's
+attribution) followed by the passage, which is how a question naming a section finds its text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Block, Chunk, Initiative
+from ingest.structure import Section
+
+TARGET_WORDS = 220
+MAX_WORDS = 300
+OVERLAP_WORDS = 45
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)]?\s+(?=[«\"(]?\s?[A-ZÀ-Ý0-9])")
+_ABBREVIATIONS = ("ex.", "M.", "Mme.", "cf.", "p.", "n°.", "St.", "Dr.", "E.N.", "av.", "etc.)")
+
+
+@dataclass
+class _Sentence:
+    text: str
+    pages: list[int]
+    paragraph: int  # index of the paragraph it comes from, to keep paragraph breaks in chunks
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def split_sentences(block: Block) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(block.text):
+        before = block.text[start : match.start()].rstrip()
+        if before.endswith(_ABBREVIATIONS) or not before:
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(block.text):
+        spans.append((start, len(block.text)))
+    return [(a, b) for a, b in spans if block.text[a:b].strip()]
+
+
+def chunk_sections(paired: list[tuple[Block, Section]], doc_sha256: str) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    group: list[tuple[Block, Section]] = []
+    for item in paired:
+        if group and (group[-1][1].path != item[1].path or group[-1][1].initiative is not item[1].initiative):
+            chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
+            group = []
+        group.append(item)
+    if group:
+        chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
+    return chunks
+
+
+def _chunk_group(group: list[tuple[Block, Section]], doc_sha256: str, first_index: int) -> list[Chunk]:
+    section = group[0][1]
+    sentences: list[_Sentence] = []
+    for paragraph_index, (block, _) in enumerate(group):
+        for start, end in split_sentences(block):
+            sentences.append(_Sentence(block.text[start:end].strip(), block.pages_between(start, end), paragraph_index))
+    windows = _pack(sentences)
+    header = _header(section.path, section.initiative)
+    chunks = []
+    for offset, window in enumerate(windows):
+        text = _render(window)
+        pages: list[int] = []
+        for sentence in window:
+            pages.extend(page for page in sentence.pages if page not in pages)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc_sha256[:16]}:{first_index + offset:04d}",
+                text=text,
+                embed_text=f"{header}\n{text}" if header else text,
+                section=section.path,
+                pages=sorted(pages),
+                initiative=section.initiative,
+            )
+        )
+    return chunks
+
+
+def _pack(sentences: list[_Sentence]) -> list[list[_Sentence]]:
+    """Greedy windows of whole sentences; each new window repeats the previous one's last sentences."""
+    windows: list[list[_Sentence]] = []
+    current: list[_Sentence] = []
+    new_words = 0  # words not already in the previous window
+    for sentence in sentences:
+        words = sum(s.words for s in current)
+        if current and new_words > 0 and (words >= TARGET_WORDS or words + sentence.words > MAX_WORDS):
+            windows.append(current)
+            current = _overlap(current)
+            new_words = 0
+        current.append(sentence)
+        new_words += sentence.words
+    if current and new_words > 0:
+        tail_words = sum(s.words for s in current)
+        if windows and tail_words - sum(s.words for s in _overlap(windows[-1])) < 40 and (
+            sum(s.words for s in windows[-1]) + new_words <= MAX_WORDS + 60
+        ):
+            windows[-1].extend(current[len(_overlap(windows[-1])) :])  # a short tail joins its predecessor
+        else:
+            windows.append(current)
+    return windows
+
+
+def _overlap(window: list[_Sentence]) -> list[_Sentence]:
+    kept: list[_Sentence] = []
+    for sentence in reversed(window[1:]):
+        if sum(s.words for s in kept) + sentence.words > OVERLAP_WORDS:
+            break
+        kept.insert(0, sentence)
+    return kept
+
+
+def _render(window: list[_Sentence]) -> str:
+    parts: list[str] = []
+    for i, sentence in enumerate(window):
+        if i and sentence.paragraph != window[i - 1].paragraph:
+            parts.append("\n\n")
+        elif i:
+            parts.append(" ")
+        parts.append(sentence.text)
+    return "".join(parts)
+
+
+def _header(path: str, initiative: Initiative | None) -> str:
+    """The last two levels of the heading path: enough context, without paying to embed long part titles."""
+    path = " > ".join(path.split(" > ")[-2:])
+    if initiative is None:
+        return path
+    where = ", ".join(x for x in (initiative.resource_centre, initiative.region, initiative.place) if x)
+    return f"{path} ({where})"

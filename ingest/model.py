@@ -1,0 +1,78 @@
+"""Data types that flow out of ingestion: blocks of a parsed document, then chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph"]
+
+
+@dataclass
+class Block:
+    """One heading or paragraph of a document, in reading order.
+
+    ``page_starts`` maps character offsets of ``text`` to the 1-based page that starts there,
+    so a paragraph that runs across a page break still knows which words sit on which page.
+    """
+
+    kind: BlockKind
+    text: str
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+    level: int = 0  # heading level, 1 = top
+    italic: bool = False  # the whole block is emphasised (attribution lines often are)
+
+    @property
+    def first_page(self) -> int | None:
+        return self.page_starts[0][1] if self.page_starts else None
+
+    def pages_between(self, start: int, end: int) -> list[int]:
+        """Pages covered by the characters ``text[start:end]``."""
+        pages: list[int] = []
+        for i, (offset, page) in enumerate(self.page_starts):
+            next_offset = self.page_starts[i + 1][0] if i + 1 < len(self.page_starts) else len(self.text) + 1
+            if offset < end and next_offset > start and page not in pages:
+                pages.append(page)
+        return pages
+
+
+@dataclass
+class Initiative:
+    """An illustrated local initiative: a heading followed by an attribution line."""
+
+    initiative_id: str
+    title: str
+    resource_centre: str
+    region: str | None
+    place: str | None
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    text: str  # the passage as quoted to users
+    embed_text: str  # what is embedded: heading path + passage
+    section: str
+    pages: list[int]
+    initiative: Initiative | None = None
+
+    @property
+    def page(self) -> int | None:
+        return self.pages[0] if self.pages else None
+
+
+@dataclass
+class ParsedDocument:
+    source: str  # file name, the document's identity in the store
+    title: str
+    sha256: str
+    kind: Literal["pdf", "markdown", "text"]
+    page_count: int | None
+    blocks: list[Block]
+    chunks: list[Chunk] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+
+    @property
+    def full_text(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks)

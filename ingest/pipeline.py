@@ -1,0 +1,77 @@
+"""One file → one ParsedDocument: load, clean, recover structure, chunk.
+
+``PIPELINE_VERSION`` names what cleaning and chunking produce; bump it whenever their output
+changes, so stores built by older code are detected as stale and rebuilt by ``quartiers ingest``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.chunking import MAX_WORDS, OVERLAP_WORDS, TARGET_WORDS, chunk_sections
+from ingest.clean import merge_cut_paragraphs
+from ingest.errors import IngestError
+from ingest.model import Block, ParsedDocument
+from ingest.pdf import read_pdf
+from ingest.structure import sections
+from ingest.text import read_text
+
+PIPELINE_VERSION = f"2026.11-1/chunks-{TARGET_WORDS}-{MAX_WORDS}-{OVERLAP_WORDS}"
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
+    """Parse one file; raises IngestError with a French reason naming the file."""
+    path = Path(path)
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise IngestError(path, f"extension « {path.suffix or '(aucune)'} » non prise en charge ({supported})")
+    if not path.exists():
+        raise IngestError(path, "fichier introuvable")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(path, f"lecture impossible ({error.strerror})") from error
+    if not data:
+        raise IngestError(path, "fichier vide, rien à indexer")
+    sha256 = hashlib.sha256(data).hexdigest()
+    source = source or path.name
+    page_count: int | None = None
+    metadata_title: str | None = None
+    if kind == "pdf":
+        blocks, page_count, metadata_title = read_pdf(path)
+    else:
+        blocks = read_text(path, data)
+    blocks = merge_cut_paragraphs(blocks)
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise IngestError(path, "aucun texte exploitable dans ce fichier")
+    document = ParsedDocument(
+        source=source,
+        title=metadata_title or _title_from_blocks(blocks) or path.stem,
+        sha256=sha256,
+        kind=kind,  # type: ignore[arg-type]
+        page_count=page_count,
+        blocks=blocks,
+    )
+    paired = sections(blocks, source)
+    document.chunks = chunk_sections(paired, sha256)
+    seen: dict[str, None] = {}
+    for chunk in document.chunks:
+        if chunk.initiative is not None:
+            if chunk.initiative.initiative_id not in seen:
+                seen[chunk.initiative.initiative_id] = None
+                document.initiatives.append(chunk.initiative)
+            chunk.initiative.pages = sorted(set(chunk.initiative.pages) | set(chunk.pages))
+    return document
+
+
+def _title_from_blocks(blocks: list[Block]) -> str | None:
+    """A short cover paragraph before the first heading, else the first heading."""
+    first = blocks[0]
+    if first.kind == "paragraph" and len(first.text.split()) <= 20:
+        text = first.text
+        return text[0] + text[1:].lower() if text.isupper() else text
+    headings = [block for block in blocks if block.kind == "heading"]
+    return headings[0].text if headings else None

@@ -1,0 +1,78 @@
+"""Shared fixtures: the bundled corpus is parsed and ingested once per test session, with the real
+pypdf, the real default embedder and a real Chroma folder; tests that change a store work on a copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest import ParsedDocument, parse_file
+from quartiers import BUNDLED_CORPUS
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLED_PDF = BUNDLED_CORPUS / "quartiers-covid-crpv-2020.pdf"
+REPORT_MD = FIXTURES / "quartiers-covid-crpv-2020.md"
+
+
+def run_cli(*args: str | Path, store: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real ``quartiers`` command in a subprocess, as a user would."""
+    command = [sys.executable, "-m", "quartiers.cli", *map(str, args)]
+    if store is not None:
+        command += ["--store", str(store)]
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    full_env.pop("QUARTIERS_STORE", None)
+    full_env.pop("QUARTIERS_CHROMA_URL", None)
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT)
+
+
+def run_json(*args: str | Path, store: Path | None = None, **kwargs: object) -> tuple[int, dict]:
+    result = run_cli(*args, "--json", store=store, **kwargs)  # type: ignore[arg-type]
+    assert result.stdout.strip(), result.stderr
+    return result.returncode, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def pdf_document() -> ParsedDocument:
+    return parse_file(BUNDLED_PDF)
+
+
+@pytest.fixture(scope="session")
+def md_document() -> ParsedDocument:
+    return parse_file(REPORT_MD)
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the bundled PDF, built once by ``quartiers ingest`` (about half a minute)."""
+    folder = tmp_path_factory.mktemp("store") / "built"
+    code, report = run_json("ingest", "--no-progress", store=folder)
+    assert code == 0, report
+    return folder
+
+
+@pytest.fixture
+def store_copy(built_store: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the built store, for tests that change it."""
+    target = tmp_path / "store"
+    shutil.copytree(built_store, target)
+    yield target
+
+
+@pytest.fixture(scope="session")
+def small_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The illustrations part of the Markdown report: a real document, quick to embed."""
+    text = REPORT_MD.read_text(encoding="utf-8")
+    start = text.index("## Un décroisement au service de l'urgence alimentaire")
+    end = text.index("## Innover ensemble dans un temps imparti réduit")
+    path = tmp_path_factory.mktemp("docs") / "illustrations.md"
+    path.write_text("# Illustrations\n\n" + text[start:end], encoding="utf-8")
+    return path

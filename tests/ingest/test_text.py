@@ -1,0 +1,39 @@
+"""Markdown and plain text: markup noise, cut paragraphs, encodings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import ParsedDocument, parse_file
+
+
+def test_markdown_markup_is_dropped_but_its_words_kept(md_document: ParsedDocument) -> None:
+    text = "\n".join(chunk.text for chunk in md_document.chunks)
+    assert "<sup>" not in text and "**" not in text and "](" not in text
+    assert "créé le 1er avril 2020" in text
+    assert "https://www.facebook.com/citeeducative.rondcouture.3" in text
+
+
+def test_a_paragraph_split_by_a_stray_blank_line_is_joined(md_document: ParsedDocument) -> None:
+    text = "\n".join(chunk.text for chunk in md_document.chunks)
+    assert "par la cellule Nantes entraide (1/3)" in text
+
+
+def test_markdown_title_and_no_pages(md_document: ParsedDocument) -> None:
+    assert md_document.title.lower().startswith("quartiers populaires, politique de la ville et covid-19")
+    assert md_document.page_count is None
+    assert all(chunk.pages == [] for chunk in md_document.chunks)
+
+
+def test_latin1_text_is_read_correctly(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes("Épicerie solidaire à Évreux : 120 ménages aidés en été.\n".encode("latin-1") * 3)
+    document = parse_file(path)
+    assert "Épicerie solidaire à Évreux" in document.chunks[0].text
+
+
+def test_plain_text_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Première ligne d'un paragraphe\nqui continue ici.\n\nSecond paragraphe.\n", encoding="utf-8")
+    document = parse_file(path)
+    assert document.chunks[0].text == "Première ligne d'un paragraphe qui continue ici.\n\nSecond paragraphe."

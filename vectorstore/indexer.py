@@ -1,0 +1,210 @@
+"""Files → store, idempotently and crash-safely.
+
+Per document: chunks are upserted in batches under stable ids (reusing cached embeddings by text
+hash), then the completion record is written, then chunks of older versions are deleted. A run killed
+at any point leaves the previous version answering; re-running completes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument, parse_file
+from vectorstore.keys import fold
+from vectorstore.signature import signature, similarity
+from vectorstore.store import DocumentRecord, Store
+
+BATCH = 8
+NEAR_DUPLICATE = 0.8
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | unchanged | replaced | failed
+    chunks: int = 0
+    error: str | None = None
+    pages: int | None = None
+    embedded: int = 0  # chunks embedded by this run (the others came from the cache)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    added: int = 0  # chunks written
+    unchanged: int = 0  # chunks of documents left as they were
+    removed: int = 0  # chunks deleted (older versions)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if f.status == "failed")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [f.__dict__ for f in self.files],
+            "totals": {"added": self.added, "unchanged": self.unchanged, "removed": self.removed,
+                       "failed": self.failed, "files": len(self.files),
+                       "pages": sum(f.pages or 0 for f in self.files if f.status != "failed")},
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and supported files found in folders; a missing path is kept to be reported."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport()
+    records = store.records_by_source()
+    for path in expand(paths):
+        result = _ingest_file(store, path, records, report, progress)
+        report.files.append(result)
+    for source, record in sorted(records.items()):  # stale documents not named in this run
+        if not _is_current(store, record) and source not in {f.source for f in report.files}:
+            copy = store.documents_folder / record.stored_file
+            if copy.exists():
+                report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _is_current(store: Store, record: DocumentRecord) -> bool:
+    return record.pipeline_version == PIPELINE_VERSION and record.embedder == store.embedder.name and (
+        record.embedder_version == store.embedder.version
+    )
+
+
+def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], report: IngestReport,
+                 progress: bool, source: str | None = None) -> FileResult:
+    try:
+        if not path.exists():
+            raise IngestError(path, "fichier introuvable")
+        document = parse_file(path, source=source)
+    except IngestError as error:
+        return FileResult(source or path.name, "failed", error=str(error))
+    previous = records.get(document.source)
+    result = FileResult(document.source, "added", pages=document.page_count)
+    if previous is not None and previous.sha256 == document.sha256 and _is_current(store, previous):
+        result.status, result.chunks = "unchanged", previous.chunks
+        report.unchanged += previous.chunks
+        report.removed += _delete_other_versions(store, document)  # finish an interrupted replacement
+        return result
+    sig = signature(document.full_text)
+    for other in records.values():
+        if other.source != document.source and similarity(sig, other.signature) >= NEAR_DUPLICATE:
+            result.warnings.append(
+                f"{document.source} : contenu presque identique à « {other.source} », déjà dans la base"
+            )
+    stored_file = f"{document.sha256[:32]}{path.suffix.lower()}"
+    target = store.documents_folder / stored_file
+    if not target.exists():
+        shutil.copyfile(path, target)
+    result.embedded = _write_chunks(store, document, progress)
+    record = DocumentRecord(
+        source=document.source, title=document.title, sha256=document.sha256, kind=document.kind,
+        pages=document.page_count, chunks=len(document.chunks), pipeline_version=PIPELINE_VERSION,
+        embedder=store.embedder.name, embedder_version=store.embedder.version, stored_file=stored_file,
+        initiatives=[{k: v for k, v in i.__dict__.items()} for i in document.initiatives], signature=sig,
+    )
+    store.write_record(record)
+    records[document.source] = record
+    report.removed += _delete_other_versions(store, document)
+    if previous is not None and previous.stored_file != stored_file:
+        (store.documents_folder / previous.stored_file).unlink(missing_ok=True)
+    result.status = "replaced" if previous is not None else "added"
+    result.chunks = len(document.chunks)
+    report.added += len(document.chunks)
+    return result
+
+
+def _delete_other_versions(store: Store, document: ParsedDocument) -> int:
+    stale = store.chunk_ids({"$and": [{"source": document.source}, {"doc_sha256": {"$ne": document.sha256}}]})
+    keep = {chunk.chunk_id for chunk in document.chunks}
+    stale += [i for i in store.chunk_ids({"doc_sha256": document.sha256}) if i not in keep]
+    store.delete_chunks(stale)
+    return len(stale)
+
+
+def _write_chunks(store: Store, document: ParsedDocument, progress: bool) -> int:
+    hashes = [_text_hash(store, chunk) for chunk in document.chunks]
+    cache = store.cached_embeddings(hashes)
+    embedded = 0
+    bar = tqdm(total=len(document.chunks), desc=document.source[:40], unit="passage", file=sys.stderr,
+               disable=not progress, leave=False)
+    for start in range(0, len(document.chunks), BATCH):
+        batch = document.chunks[start : start + BATCH]
+        batch_hashes = hashes[start : start + BATCH]
+        missing = [c.embed_text for c, h in zip(batch, batch_hashes, strict=False) if h not in cache]
+        fresh = iter(store.embedder.embed_documents(missing))
+        vectors = [cache[h] if h in cache else next(fresh) for h in batch_hashes]
+        embedded += len(missing)
+        store.upsert_chunks(
+            ids=[c.chunk_id for c in batch],
+            texts=[c.text for c in batch],
+            embeddings=vectors,
+            metadatas=[_metadata(store, document, c, h) for c, h in zip(batch, batch_hashes, strict=False)],
+        )
+        bar.update(len(batch))
+    bar.close()
+    return embedded
+
+
+def _text_hash(store: Store, chunk: Chunk) -> str:
+    return hashlib.sha256(f"{store.embedder.name}\n{chunk.embed_text}".encode()).hexdigest()
+
+
+def _metadata(store: Store, document: ParsedDocument, chunk: Chunk, text_hash: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": document.source, "source_key": fold(document.source), "title": document.title,
+        "section": chunk.section, "doc_sha256": document.sha256, "text_sha256": text_hash,
+        "embedder": store.embedder.name, "position": int(chunk.chunk_id.rsplit(":", 1)[1]),
+    }
+    if chunk.pages:
+        meta["page"], meta["pages"] = chunk.pages[0], chunk.pages
+    initiative = chunk.initiative
+    if initiative is not None:
+        meta.update(initiative_id=initiative.initiative_id, initiative=initiative.title,
+                    initiative_key=fold(initiative.title), resource_centre=initiative.resource_centre,
+                    resource_centre_key=fold(initiative.resource_centre))
+        if initiative.region:
+            meta.update(region=initiative.region, region_key=fold(initiative.region))
+        if initiative.place:
+            meta["place"] = initiative.place
+    return meta
+
+
+def remove_sources(store: Store, sources: Iterable[str]) -> dict[str, int]:
+    """Delete documents and all their chunks; returns chunks removed per source (-1: unknown source)."""
+    records = store.records_by_source()
+    removed: dict[str, int] = {}
+    for source in sources:
+        ids = store.chunk_ids({"source": source})
+        record = records.get(source)
+        if record is None and not ids:
+            removed[source] = -1
+            continue
+        store.delete_record(source)  # first: a half-removed document must not count as ingested
+        store.delete_chunks(ids)
+        if record is not None:
+            (store.documents_folder / record.stored_file).unlink(missing_ok=True)
+        removed[source] = len(ids)
+    return removed

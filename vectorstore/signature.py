@@ -1,0 +1,25 @@
+"""MinHash signatures of a document's words, to flag the same text ingested twice (PDF and Markdown)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from vectorstore.keys import fold
+
+_PERMUTATIONS = 64
+_MASK = (1 << 32) - 1
+
+
+def signature(text: str, shingle: int = 3) -> list[int]:
+    words = re.findall(r"\w+", fold(text))
+    shingles = {" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles]
+    return [min(((h * (2 * seed + 1) + seed) >> 7) & _MASK for h in hashes) for seed in range(_PERMUTATIONS)]
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of the two documents' word shingles."""
+    if not a or len(a) != len(b):
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=False)) / len(a)

@@ -1,0 +1,61 @@
+"""What a store holds, and what in it is stale or incomplete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest import PIPELINE_VERSION
+from vectorstore.embedders import embedder_name
+from vectorstore.store import Store
+
+
+def staleness_warnings(store: Store) -> list[str]:
+    """French lines for documents built by older code or interrupted mid-ingestion."""
+    records = store.records_by_source()
+    warnings = [
+        f"{r.source} : indexé par une autre version du pipeline ({r.pipeline_version} ≠ {PIPELINE_VERSION}), "
+        "relancez « quartiers ingest » pour le reconstruire"
+        for r in records.values()
+        if r.pipeline_version != PIPELINE_VERSION
+    ]
+    metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
+    incomplete = sorted({
+        str(m["source"]) for m in metas
+        if m and (m["source"] not in records or records[str(m["source"])].sha256 != m["doc_sha256"])
+    })
+    warnings += [
+        f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
+    ]
+    return warnings
+
+
+def summary(store: Store, embedder_spec: str) -> dict[str, Any]:
+    records = store.records_by_source()
+    documents = [
+        {"source": r.source, "title": r.title, "pages": r.pages, "chunks": r.chunks, "sha256": r.sha256,
+         "pipeline_version": r.pipeline_version}
+        for r in sorted(records.values(), key=lambda r: r.source)
+    ]
+    initiatives = [
+        {"initiative_id": i["initiative_id"], "title": i["title"], "resource_centre": i["resource_centre"],
+         "region": i.get("region"), "place": i.get("place"), "source": r.source, "pages": i.get("pages", [])}
+        for r in sorted(records.values(), key=lambda r: r.source)
+        for i in r.initiatives
+    ]
+    built = store.built_with()
+    return {
+        "store": store.location,
+        "collection": store.collection_name,
+        "embedding_model": built or embedder_name(embedder_spec),
+        "embedder_versions": sorted({r.embedder_version for r in records.values()}),
+        "pipeline_version": PIPELINE_VERSION,
+        "documents": documents,
+        "totals": {
+            "documents": len(documents),
+            "pages": sum(d["pages"] or 0 for d in documents),
+            "chunks": sum(d["chunks"] for d in documents),
+            "initiatives": len(initiatives),
+        },
+        "initiatives": initiatives,
+        "warnings": staleness_warnings(store),
+    }

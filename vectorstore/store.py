@@ -1,0 +1,178 @@
+"""The Chroma store: chunks in one collection, one completion record per document in another.
+
+The document record is written after all of a document's chunks, so a document interrupted midway
+counts as not ingested; readers only trust chunks whose ``doc_sha256`` matches a record. Vectors are
+always supplied by us: Chroma never embeds (its default model would be downloaded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
+
+_RECORD_DIM = [1.0]  # document records need a vector; they are never searched by it
+
+
+class StoreError(Exception):
+    """A store that cannot serve this request; the message is shown to the user."""
+
+
+@dataclass
+class DocumentRecord:
+    source: str
+    title: str
+    sha256: str
+    kind: str
+    pages: int | None
+    chunks: int
+    pipeline_version: str
+    embedder: str
+    embedder_version: str
+    stored_file: str
+    initiatives: list[dict[str, Any]]
+    signature: list[int]
+
+    def to_metadata(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data["initiatives"] = json.dumps(self.initiatives, ensure_ascii=False)
+        data["signature"] = json.dumps(self.signature)
+        return data
+
+    @classmethod
+    def from_metadata(cls, data: dict[str, Any]) -> DocumentRecord:
+        fields = dict(data)
+        fields["initiatives"] = json.loads(str(fields.get("initiatives") or "[]"))
+        fields["signature"] = json.loads(str(fields.get("signature") or "[]"))
+        fields.setdefault("pages", None)
+        return cls(**{k: fields[k] for k in cls.__dataclass_fields__})
+
+
+class Store:
+    """One corpus: a Chroma collection of chunks plus its document records."""
+
+    def __init__(self, folder: Path, collection: str = "quartiers", chroma_url: str | None = None,
+                 embedder_spec: str = "e5") -> None:
+        if not 3 <= len(collection) <= 500:
+            raise StoreError(f"nom de collection « {collection} » invalide : 3 à 500 caractères")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.collection_name = collection
+        self.chroma_url = chroma_url
+        self.embedder_spec = embedder_spec
+        self._embedder: QuartiersEmbeddings | None = None
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if chroma_url:
+            url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+            self.client: Any = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
+            )
+        else:
+            self.client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=settings)
+        self.chunks = self.client.get_or_create_collection(
+            collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self.records = self.client.get_or_create_collection(f"{collection}-documents", embedding_function=None)
+
+    @property
+    def location(self) -> str:
+        return self.chroma_url or str(self.folder / "chroma")
+
+    @property
+    def documents_folder(self) -> Path:
+        """Copies of ingested files, so stale documents can be rebuilt and the UI can serve them."""
+        path = self.folder / "documents" / self.collection_name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    # --- embedder identity -------------------------------------------------------------
+    def built_with(self) -> str | None:
+        """Name of the embedder that built this store, or None for an empty store."""
+        value = (self.chunks.metadata or {}).get("embedder")
+        return str(value) if value else None
+
+    def check_embedder(self) -> None:
+        """Refuse to mix vectors of two models in one collection."""
+        built, wanted = self.built_with(), embedder_name(self.embedder_spec)
+        if built and built != wanted and self.chunks.count() > 0:
+            raise StoreError(
+                f"la base « {self.collection_name} » a été construite avec l'encodeur « {built} », "
+                f"pas « {wanted} » : utilisez QUARTIERS_EMBEDDER={built.removeprefix('st:')} "
+                "ou reconstruisez-la avec « quartiers ingest --reset »"
+            )
+
+    @property
+    def embedder(self) -> QuartiersEmbeddings:
+        if self._embedder is None:
+            self.check_embedder()
+            self._embedder = make_embedder(self.embedder_spec)
+            if not self.built_with():
+                self.chunks.modify(metadata={"embedder": self._embedder.name})
+        return self._embedder
+
+    # --- records ---------------------------------------------------------------------------
+    def records_by_source(self) -> dict[str, DocumentRecord]:
+        got = self.records.get(include=["metadatas"])
+        return {
+            str(meta["source"]): DocumentRecord.from_metadata(dict(meta))
+            for meta in got["metadatas"] or []
+            if meta
+        }
+
+    def write_record(self, record: DocumentRecord) -> None:
+        self.records.upsert(ids=[record.source], embeddings=[_RECORD_DIM], metadatas=[record.to_metadata()])
+
+    def delete_record(self, source: str) -> None:
+        self.records.delete(ids=[source])
+
+    # --- chunks ----------------------------------------------------------------------------
+    def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
+        return list(self.chunks.get(where=where, include=[])["ids"])
+
+    def cached_embeddings(self, text_hashes: list[str]) -> dict[str, list[float]]:
+        """Embeddings already stored for these chunk-text hashes: an edit re-embeds only what changed."""
+        if not text_hashes:
+            return {}
+        got = self.chunks.get(where={"text_sha256": {"$in": text_hashes}}, include=["embeddings", "metadatas"])
+        cache: dict[str, list[float]] = {}
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        for meta, vector in zip(got["metadatas"] or [], vectors, strict=True):
+            if meta and meta.get("embedder") == self.embedder.name:
+                cache[str(meta["text_sha256"])] = [float(x) for x in vector]
+        return cache
+
+    def upsert_chunks(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
+                      metadatas: list[dict[str, Any]]) -> None:
+        self.chunks.upsert(
+            ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas  # type: ignore[arg-type]
+        )
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 500):
+            self.chunks.delete(ids=ids[start : start + 500])
+
+    def reset(self) -> None:
+        """Drop both collections (and the stored file copies) of this corpus."""
+        for name in (self.collection_name, f"{self.collection_name}-documents"):
+            with contextlib.suppress(Exception):  # absent already: nothing to drop
+                self.client.delete_collection(name)
+        for path in self.documents_folder.glob("*"):
+            path.unlink()
+        self.chunks = self.client.get_or_create_collection(
+            self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self.records = self.client.get_or_create_collection(f"{self.collection_name}-documents",
+                                                            embedding_function=None)
+
+
+def open_store(settings: Any) -> Store:
+    """The store described by a ``Settings`` object."""
+    return Store(settings.store, settings.collection, settings.chroma_url, settings.embedder)
