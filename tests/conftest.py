@@ -22,15 +22,18 @@ BUNDLED_PDF = BUNDLED_CORPUS / "quartiers-covid-crpv-2020.pdf"
 REPORT_MD = FIXTURES / "quartiers-covid-crpv-2020.md"
 
 
+def cli_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "quartiers.cli", *map(str, args)]
+
+
 def run_cli(*args: str | Path, store: Path | None = None, env: dict[str, str] | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run the real ``quartiers`` command in a subprocess, as a user would."""
-    command = [sys.executable, "-m", "quartiers.cli", *map(str, args)]
+    command = cli_command(*args)
     if store is not None:
         command += ["--store", str(store)]
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
-    full_env.pop("QUARTIERS_STORE", None)
-    full_env.pop("QUARTIERS_CHROMA_URL", None)
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
+    full_env.update({"HF_HUB_OFFLINE": "1", **(env or {})})
     return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT)
 
 
@@ -69,10 +72,9 @@ def store_copy(built_store: Path, tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def small_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The illustrations part of the Markdown report: a real document, quick to embed."""
+    """The illustrations part of the Markdown report: a real document, quicker to embed than the whole."""
     text = REPORT_MD.read_text(encoding="utf-8")
-    start = text.index("## Un décroisement au service de l'urgence alimentaire")
-    end = text.index("## Innover ensemble dans un temps imparti réduit")
+    start = text.index("# Illustrations d'acteur.rice.s agissant")
     path = tmp_path_factory.mktemp("docs") / "illustrations.md"
-    path.write_text("# Illustrations\n\n" + text[start:end], encoding="utf-8")
+    path.write_text(text[start:], encoding="utf-8")
     return path

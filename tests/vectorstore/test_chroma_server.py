@@ -1,0 +1,66 @@
+"""The HTTP path: a real Chroma server (``chroma run`` on 127.0.0.1), started and stopped by the test."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_json
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    log = (tmp_path / "chroma.log").open("w")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError((tmp_path / "chroma.log").read_text()) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_ingest_and_stats_through_a_chroma_server(chroma_server: str, tmp_path: Path, small_md: Path) -> None:
+    env = {"QUARTIERS_CHROMA_URL": chroma_server}
+    local = tmp_path / "local"
+    code, report = run_json("ingest", small_md, store=local, env=env)
+    assert code == 0, report
+    assert report["files"][0]["status"] == "added"
+    code, stats = run_json("stats", store=local, env=env)
+    assert stats["store"] == chroma_server
+    assert [d["source"] for d in stats["documents"]] == ["illustrations.md"]
+    assert stats["totals"]["initiatives"] >= 4
+    assert not (local / "chroma").exists()  # the vectors live on the server
+    code, again = run_json("ingest", small_md, store=tmp_path / "other-instance", env=env)
+    assert again["files"][0]["status"] == "unchanged"  # a second app instance sees the same store

@@ -1,0 +1,70 @@
+"""A SIGKILL mid-ingest, and a store built by an older pipeline version."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from tests.conftest import cli_command, run_cli, run_json
+from tests.vectorstore.test_indexer import chunk_rows
+
+
+def test_sigkill_mid_ingest_then_rerun_gives_the_same_store_as_a_clean_run(tmp_path: Path, small_md: Path) -> None:
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    assert run_cli("ingest", small_md, store=clean).returncode == 0
+
+    process = subprocess.Popen(cli_command("ingest", small_md, "--store", killed), stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, env={k: v for k, v in os.environ.items()
+                                                               if not k.startswith("QUARTIERS_")})
+    seen = bytearray()
+    first_batch_written = threading.Event()
+
+    def watch() -> None:
+        assert process.stderr is not None
+        while chunk := process.stderr.read(1):
+            seen.extend(chunk)
+            if b" 8/" in seen or b" 16/" in seen:  # the progress bar: a batch of chunks is stored
+                first_batch_written.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    assert first_batch_written.wait(timeout=300), seen.decode(errors="replace")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    code, stats = run_json("stats", store=killed)
+    assert stats["documents"] == []  # no completion record: not counted as ingested
+    assert any("ingestion interrompue" in w for w in stats["warnings"])
+    assert chunk_rows(killed)  # ...though some chunks were written
+
+    code, report = run_json("ingest", small_md, store=killed)
+    assert code == 0
+    assert report["files"][0]["embedded"] < report["files"][0]["chunks"]  # the written part was reused
+    assert chunk_rows(killed) == chunk_rows(clean)
+    assert run_json("stats", store=killed)[1]["documents"] == run_json("stats", store=clean)[1]["documents"]
+
+
+def _age_record(store: Path, source: str) -> None:
+    client = chromadb.PersistentClient(path=str(store / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    records = client.get_collection("quartiers-documents")
+    got = records.get(ids=[source], include=["metadatas", "embeddings"])
+    meta = dict(got["metadatas"][0])
+    meta["pipeline_version"] = "0.0-old"
+    records.update(ids=[source], metadatas=[meta])
+
+
+def test_documents_from_an_older_pipeline_are_reported_and_rebuilt(store_copy: Path, small_md: Path) -> None:
+    assert run_cli("ingest", small_md, store=store_copy).returncode == 0
+    _age_record(store_copy, "illustrations.md")
+    code, stats = run_json("stats", store=store_copy)
+    assert any(w.startswith("illustrations.md : indexé par une autre version du pipeline") for w in stats["warnings"])
+    code, report = run_json("ingest", store=store_copy)  # names only the bundled corpus
+    assert code == 0
+    statuses = {f["source"]: f["status"] for f in report["files"]}
+    assert statuses == {"quartiers-covid-crpv-2020.pdf": "unchanged", "illustrations.md": "replaced"}
+    assert run_json("stats", store=store_copy)[1]["warnings"] == []
