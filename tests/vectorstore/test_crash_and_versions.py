@@ -53,7 +53,7 @@ def _age_record(store: Path, source: str) -> None:
     client = chromadb.PersistentClient(path=str(store / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
     records = client.get_collection("quartiers-documents")
     got = records.get(ids=[source], include=["metadatas", "embeddings"])
-    meta = dict(got["metadatas"][0])
+    meta = dict((got["metadatas"] or [{}])[0])
     meta["pipeline_version"] = "0.0-old"
     records.update(ids=[source], metadatas=[meta])
 
