@@ -4,6 +4,7 @@ English all-MiniLM-L6-v2, top-k from Chroma. What most RAG starters ship; kept r
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,8 @@ class NaiveBaseline:
         return {"seconds": time.perf_counter() - started, "chunks": float(len(texts))}
 
     def search(self, question: str, k: int = 10) -> list[NaiveHit]:
-        got = self.collection.query(query_embeddings=[self.embedder.embed_query(question)], n_results=k,
+        vector: list[Sequence[float]] = [self.embedder.embed_query(question)]
+        got = self.collection.query(query_embeddings=vector, n_results=k,
                                     include=["documents", "metadatas", "distances"])
         return [
             NaiveHit(text=str(doc), page=int(str(meta["page"])), score=1.0 - float(dist))
