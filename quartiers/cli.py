@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quartiers import BUNDLED_CORPUS
+from quartiers.commands import query_commands, store_commands
+from quartiers.output import fail
 from quartiers.settings import Settings
 
 
@@ -43,6 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("sources", nargs="+", help="nom(s) de fichier tel(s) qu'indiqué(s) par stats")
 
     commands.add_parser("stats", parents=[common], help="ce que contient la base")
+
+    retrieve = commands.add_parser("retrieve", parents=[common], help="passages classés pour une question")
+    retrieve.add_argument("question")
+    retrieve.add_argument("-k", type=int, default=5, help="nombre de passages (défaut : 5)")
+    retrieve.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR",
+                          help="source, region, resource_centre ou initiative ; répétable")
+    retrieve.add_argument("--mode", choices=["hybrid", "dense", "lexical", "use"], default="hybrid",
+                          help="signal utilisé (défaut : fusion hybride)")
+
+    precedents = commands.add_parser("precedents", parents=[common], help="initiatives correspondant à un thème")
+    precedents.add_argument("theme")
+    precedents.add_argument("-k", type=int, default=10, help="nombre d'initiatives (défaut : 10)")
+    precedents.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
     return parser
 
 
@@ -55,83 +69,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=None) if args.json else text)
-
-
-def fail(args: argparse.Namespace, message: str, detail: Any = None) -> int:
-    if args.json:
-        print(json.dumps({"error": message, "detail": detail}, ensure_ascii=False))
-    else:
-        print(f"Erreur : {message}", file=sys.stderr)
-    return 1
-
-
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore import open_store
-    from vectorstore.indexer import ingest_paths
-
-    store = open_store(settings)
-    if args.reset:
-        store.reset()
-    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json)
-    if args.json:
-        emit(args, report.to_json(), "")
-        return 1 if report.failed else 0
-    labels = {"added": "ajouté", "replaced": "remplacé", "unchanged": "inchangé"}
-    for result in report.files:
-        if result.status == "failed":
-            print(result.error, file=sys.stderr)
-            continue
-        print(f"{result.source} : {labels[result.status]}, {result.chunks} passages"
-              + (f" ({result.embedded} encodés)" if result.status != "unchanged" else ""))
-        for warning in result.warnings:
-            print(f"Attention : {warning}", file=sys.stderr)
-    totals = report.to_json()["totals"]
-    print(f"{totals['files']} fichier(s), {totals['pages']} pages : {report.added} passages ajoutés, "
-          f"{report.unchanged} inchangés, {report.removed} supprimés, {report.failed} échec(s) "
-          f"en {report.seconds:.1f} s")
-    return 1 if report.failed else 0
-
-
-def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore import open_store
-    from vectorstore.indexer import remove_sources
-
-    removed = remove_sources(open_store(settings), args.sources)
-    unknown = [source for source, count in removed.items() if count < 0]
-    if args.json:
-        emit(args, {"removed": {s: c for s, c in removed.items() if c >= 0}, "unknown": unknown}, "")
-    else:
-        for source, count in removed.items():
-            if count >= 0:
-                print(f"{source} : retiré ({count} passages supprimés)")
-        for source in unknown:
-            print(f"{source} : document inconnu dans cette base (voir « quartiers stats »)", file=sys.stderr)
-    return 1 if unknown else 0
-
-
-def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore import open_store
-    from vectorstore.stats import summary
-
-    data = summary(open_store(settings), settings.embedder)
-    lines = [f"Base : {data['store']} (collection {data['collection']}, encodeur {data['embedding_model']})"]
-    for doc in data["documents"]:
-        pages = f", {doc['pages']} pages" if doc["pages"] else ""
-        lines.append(f"- {doc['source']} : « {doc['title']} »{pages}, {doc['chunks']} passages")
-    totals = data["totals"]
-    lines.append(f"Total : {totals['documents']} document(s), {totals['pages']} pages, {totals['chunks']} passages, "
-                 f"{totals['initiatives']} initiatives")
-    lines += [f"Attention : {warning}" for warning in data["warnings"]]
-    emit(args, data, "\n".join(lines))
-    return 0
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "ingest": cmd_ingest,
-    "remove": cmd_remove,
-    "stats": cmd_stats,
+    "ingest": store_commands.cmd_ingest,
+    "remove": store_commands.cmd_remove,
+    "stats": store_commands.cmd_stats,
+    "retrieve": query_commands.cmd_retrieve,
+    "precedents": query_commands.cmd_precedents,
 }
 
 
@@ -143,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args, settings_from(args))
     except (StoreError, EmbedderError) as error:
         return fail(args, str(error))
+    except ValueError as error:  # a malformed --filter: a usage error
+        fail(args, str(error))
+        return 2
 
 
 if __name__ == "__main__":

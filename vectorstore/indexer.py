@@ -83,6 +83,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> 
             copy = store.documents_folder / record.stored_file
             if copy.exists():
                 report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
+    if report.added or report.removed:
+        from vectorstore.retriever import HybridRetriever
+
+        HybridRetriever(store).use  # noqa: B018 - derive the lexical and USE indexes now, not at the first question
     report.seconds = time.perf_counter() - started
     return report
 

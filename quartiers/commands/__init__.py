@@ -1,0 +1,1 @@
+"""The CLI's command handlers: thin callers of ``vectorstore`` (and later ``assistant``)."""

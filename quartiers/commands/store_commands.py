@@ -1,0 +1,71 @@
+"""Commands that change or describe the store: ingest, remove, stats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from quartiers import BUNDLED_CORPUS
+from quartiers.output import emit
+from quartiers.settings import Settings
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from vectorstore import open_store
+    from vectorstore.indexer import ingest_paths
+
+    store = open_store(settings)
+    if args.reset:
+        store.reset()
+    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json)
+    if args.json:
+        emit(args, report.to_json(), "")
+        return 1 if report.failed else 0
+    labels = {"added": "ajouté", "replaced": "remplacé", "unchanged": "inchangé"}
+    for result in report.files:
+        if result.status == "failed":
+            print(result.error, file=sys.stderr)
+            continue
+        print(f"{result.source} : {labels[result.status]}, {result.chunks} passages"
+              + (f" ({result.embedded} encodés)" if result.status != "unchanged" else ""))
+        for warning in result.warnings:
+            print(f"Attention : {warning}", file=sys.stderr)
+    totals = report.to_json()["totals"]
+    print(f"{totals['files']} fichier(s), {totals['pages']} pages : {report.added} passages ajoutés, "
+          f"{report.unchanged} inchangés, {report.removed} supprimés, {report.failed} échec(s) "
+          f"en {report.seconds:.1f} s")
+    return 1 if report.failed else 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from vectorstore import open_store
+    from vectorstore.indexer import remove_sources
+
+    removed = remove_sources(open_store(settings), args.sources)
+    unknown = [source for source, count in removed.items() if count < 0]
+    if args.json:
+        emit(args, {"removed": {s: c for s, c in removed.items() if c >= 0}, "unknown": unknown}, "")
+    else:
+        for source, count in removed.items():
+            if count >= 0:
+                print(f"{source} : retiré ({count} passages supprimés)")
+        for source in unknown:
+            print(f"{source} : document inconnu dans cette base (voir « quartiers stats »)", file=sys.stderr)
+    return 1 if unknown else 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from vectorstore import open_store
+    from vectorstore.stats import summary
+
+    data = summary(open_store(settings), settings.embedder)
+    lines = [f"Base : {data['store']} (collection {data['collection']}, encodeur {data['embedding_model']})"]
+    for doc in data["documents"]:
+        pages = f", {doc['pages']} pages" if doc["pages"] else ""
+        lines.append(f"- {doc['source']} : « {doc['title']} »{pages}, {doc['chunks']} passages")
+    totals = data["totals"]
+    lines.append(f"Total : {totals['documents']} document(s), {totals['pages']} pages, {totals['chunks']} passages, "
+                 f"{totals['initiatives']} initiatives")
+    lines += [f"Attention : {warning}" for warning in data["warnings"]]
+    emit(args, data, "\n".join(lines))
+    return 0
