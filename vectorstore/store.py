@@ -160,7 +160,16 @@ class Store:
             self.chunks.delete(ids=ids[start : start + 500])
 
     def reset(self) -> None:
-        """Drop both collections (and the stored file copies) of this corpus."""
+        """Drop both collections (and the stored file copies) of this corpus.
+
+        Items are deleted before their collections: with chromadb 1.5, a collection dropped while it
+        still held items leaks their metadata (e.g. ``pages``) into records of the collection created
+        next under the same name in the same process.
+        """
+        for collection in (self.chunks, self.records):
+            ids = collection.get(include=[])["ids"]
+            for start in range(0, len(ids), 500):
+                collection.delete(ids=ids[start : start + 500])
         for name in (self.collection_name, f"{self.collection_name}-documents"):
             with contextlib.suppress(Exception):  # absent already: nothing to drop
                 self.client.delete_collection(name)

@@ -64,3 +64,6 @@ def test_ingest_and_stats_through_a_chroma_server(chroma_server: str, tmp_path: 
     assert not (local / "chroma").exists()  # the vectors live on the server
     code, again = run_json("ingest", small_md, store=tmp_path / "other-instance", env=env)
     assert again["files"][0]["status"] == "unchanged"  # a second app instance sees the same store
+    code, found = run_json("retrieve", "Halte du Cœur aide alimentaire Nantes", store=tmp_path / "third", env=env)
+    assert code == 0  # its lexical and USE indexes are derived from what the server holds
+    assert "450 ménages" in found["passages"][0]["text"] and found["passages"][0]["place"] == "Nantes"

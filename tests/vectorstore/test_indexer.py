@@ -109,6 +109,15 @@ def test_the_same_report_as_text_is_flagged_as_a_near_duplicate(store_copy: Path
     assert "presque identique à « quartiers-covid-crpv-2020.pdf »" in result.stderr
 
 
+def test_reset_rebuilds_the_collection_from_scratch(store_copy: Path, small_md: Path) -> None:
+    assert run_cli("ingest", small_md, store=store_copy).returncode == 0
+    code, report = run_json("ingest", "--reset", small_md, store=store_copy)
+    assert code == 0 and report["files"][0]["status"] == "added"
+    sources = {meta["source"] for _, meta in chunk_rows(store_copy).values()}
+    assert sources == {"illustrations.md"}  # the bundled report, not named this time, is gone
+    assert [d["source"] for d in run_json("stats", store=store_copy)[1]["documents"]] == ["illustrations.md"]
+
+
 def test_json_errors_and_usage(tmp_path: Path) -> None:
     result = run_cli("retrieve-nothing", "--json")
     assert result.returncode == 2
