@@ -24,6 +24,7 @@ _STRONG = re.compile(
     + _PLACE_NAME
 )
 _WEAK = re.compile(r"(?:^|[\s(])(?:[Dd]e|[Dd]u|d'|[Ss]ur)\s*" + _PLACE_NAME)
+_ORGANISATION = re.compile(r"\b(?:association|collectif|régie|structure|enseigne)\s+«?\s*([A-ZÀ-Ý][\w'-]*[\w])")
 _PLACE_IN_PARENS = re.compile(r"\(" + _PLACE_NAME + r"[,)]")
 # Capitalised words that follow "à", "de", "en"... without being places.
 _NOT_PLACES = frozenset(
@@ -66,10 +67,11 @@ def parse_attribution(block: Block) -> tuple[str, str | None] | None:
 def find_place(title: str, opening: str, region: str | None) -> str | None:
     """The city or territory named by the title, else by the opening sentences, else the region if named."""
     searches = ((title, _STRONG), (title, _PLACE_IN_PARENS), (opening, _STRONG), (opening, _WEAK), (title, _WEAK))
+    organisations = set(_ORGANISATION.findall(f"{title} {opening}"))  # "l'association Horizon" is no place
     for text, pattern in searches:
         for match in pattern.finditer(text):
             candidate = match.group(1).strip(" -'")
-            if _plausible_place(candidate):
+            if _plausible_place(candidate) and candidate not in organisations:
                 return candidate
     if region and (region in title or region in opening):
         return region

@@ -25,6 +25,7 @@ def test_every_illustrated_initiative_is_found_with_its_attribution(pdf_document
     places = {i.place for i in pdf_document.initiatives}
     assert len(pdf_document.initiatives) == 29
     assert {"Nantes", "Évreux", "Mayotte", "Aix-Marseille", "Grenoble", "Saint-Denis", "Chartres"} <= places
+    assert "Horizon" not in places  # "l'association Horizon" names an organisation, not a place
     assert all(i.resource_centre for i in pdf_document.initiatives)
     assert len({i.initiative_id for i in pdf_document.initiatives}) == 29
 
