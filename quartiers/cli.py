@@ -27,6 +27,13 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} : un nombre entier positif est attendu")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--store", type=Path, help="dossier de données (défaut : QUARTIERS_STORE)")
@@ -47,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     retrieve = commands.add_parser("retrieve", parents=[common], help="passages classés pour une question")
     retrieve.add_argument("question")
-    retrieve.add_argument("-k", type=int, default=5, help="nombre de passages (défaut : 5)")
+    retrieve.add_argument("-k", type=_positive, default=5, help="nombre de passages (défaut : 5)")
     retrieve.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR",
                           help="source, region, resource_centre ou initiative ; répétable")
     retrieve.add_argument("--mode", choices=["hybrid", "dense", "lexical", "use"], default="hybrid",
@@ -55,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     precedents = commands.add_parser("precedents", parents=[common], help="initiatives correspondant à un thème")
     precedents.add_argument("theme")
-    precedents.add_argument("-k", type=int, default=10, help="nombre d'initiatives (défaut : 10)")
+    precedents.add_argument("-k", type=_positive, default=10, help="nombre d'initiatives (défaut : 10)")
     precedents.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
     return parser
 
@@ -81,12 +88,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vectorstore import EmbedderError, StoreError
+    from vectorstore.retriever import FilterError
 
     try:
         return COMMANDS[args.command](args, settings_from(args))
     except (StoreError, EmbedderError) as error:
         return fail(args, str(error))
-    except ValueError as error:  # a malformed --filter: a usage error
+    except FilterError as error:
         fail(args, str(error))
         return 2
 

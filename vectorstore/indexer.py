@@ -8,6 +8,7 @@ at any point leaves the previous version answering; re-running completes it with
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sys
 import time
@@ -19,7 +20,6 @@ from typing import Any
 from tqdm import tqdm
 
 from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument, parse_file
-from vectorstore.keys import fold
 from vectorstore.signature import signature, similarity
 from vectorstore.store import DocumentRecord, Store
 
@@ -74,10 +74,16 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
+    store.embedder  # noqa: B018 - refuse a mismatched embedder before touching anything
     records = store.records_by_source()
+    seen: dict[str, Path] = {}
     for path in expand(paths):
-        result = _ingest_file(store, path, records, report, progress)
-        report.files.append(result)
+        if path.name in seen:  # a document's identity is its file name: two files cannot share one
+            error = f"{path} : même nom de fichier que {seen[path.name]}, déjà indexé par cette commande ; renommez-le"
+            report.files.append(FileResult(path.name, "failed", error=error))
+            continue
+        seen[path.name] = path
+        report.files.append(_ingest_file(store, path, records, report, progress))
     for source, record in sorted(records.items()):  # stale documents not named in this run
         if not _is_current(store, record) and source not in {f.source for f in report.files}:
             copy = store.documents_folder / record.stored_file
@@ -97,6 +103,17 @@ def _is_current(store: Store, record: DocumentRecord) -> bool:
     )
 
 
+def document_version(store: Store, document: ParsedDocument) -> str:
+    """Names one build of one document: its source, content, pipeline and embedder.
+
+    Stored chunk ids start with it, so rebuilding a document (edited, or under a new pipeline or
+    embedder) writes new ids beside the live ones instead of over them, and readers trust only the
+    version its completion record names.
+    """
+    key = "|".join((document.source, document.sha256, PIPELINE_VERSION, store.embedder.name, store.embedder.version))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], report: IngestReport,
                  progress: bool, source: str | None = None) -> FileResult:
     try:
@@ -107,10 +124,11 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         return FileResult(source or path.name, "failed", error=str(error))
     previous = records.get(document.source)
     result = FileResult(document.source, "added", pages=document.page_count)
-    if previous is not None and previous.sha256 == document.sha256 and _is_current(store, previous):
+    version = document_version(store, document)
+    if previous is not None and previous.doc_version == version and store.count_version(version) == previous.chunks:
         result.status, result.chunks = "unchanged", previous.chunks
         report.unchanged += previous.chunks
-        report.removed += _delete_other_versions(store, document)  # finish an interrupted replacement
+        report.removed += _delete_other_versions(store, document.source, version)  # finish a replacement
         return result
     sig = signature(document.full_text)
     for other in records.values():
@@ -118,20 +136,23 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
             result.warnings.append(
                 f"{document.source} : contenu presque identique à « {other.source} », déjà dans la base"
             )
-    stored_file = f"{document.sha256[:32]}{path.suffix.lower()}"
+    stored_file = f"{version}{path.suffix.lower()}"
     target = store.documents_folder / stored_file
     if not target.exists():
-        shutil.copyfile(path, target)
-    result.embedded = _write_chunks(store, document, progress)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+        shutil.copyfile(path, partial)
+        partial.replace(target)  # atomic: a kill never leaves a truncated copy to rebuild from
+    result.embedded = _write_chunks(store, document, version, progress)
     record = DocumentRecord(
         source=document.source, title=document.title, sha256=document.sha256, kind=document.kind,
         pages=document.page_count, chunks=len(document.chunks), pipeline_version=PIPELINE_VERSION,
         embedder=store.embedder.name, embedder_version=store.embedder.version, stored_file=stored_file,
+        doc_version=version,
         initiatives=[{k: v for k, v in i.__dict__.items()} for i in document.initiatives], signature=sig,
     )
     store.write_record(record)
     records[document.source] = record
-    report.removed += _delete_other_versions(store, document)
+    report.removed += _delete_other_versions(store, document.source, version)
     if previous is not None and previous.stored_file != stored_file:
         (store.documents_folder / previous.stored_file).unlink(missing_ok=True)
     result.status = "replaced" if previous is not None else "added"
@@ -140,15 +161,17 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     return result
 
 
-def _delete_other_versions(store: Store, document: ParsedDocument) -> int:
-    stale = store.chunk_ids({"$and": [{"source": document.source}, {"doc_sha256": {"$ne": document.sha256}}]})
-    keep = {chunk.chunk_id for chunk in document.chunks}
-    stale += [i for i in store.chunk_ids({"doc_sha256": document.sha256}) if i not in keep]
+def _delete_other_versions(store: Store, source: str, version: str) -> int:
+    stale = store.chunk_ids({"$and": [{"source": source}, {"doc_version": {"$ne": version}}]})
     store.delete_chunks(stale)
     return len(stale)
 
 
-def _write_chunks(store: Store, document: ParsedDocument, progress: bool) -> int:
+def stored_id(version: str, chunk: Chunk) -> str:
+    return f"{version}:{chunk.chunk_id.rsplit(':', 1)[1]}"
+
+
+def _write_chunks(store: Store, document: ParsedDocument, version: str, progress: bool) -> int:
     hashes = [_text_hash(store, chunk) for chunk in document.chunks]
     cache = store.cached_embeddings(hashes)
     embedded = 0
@@ -162,10 +185,10 @@ def _write_chunks(store: Store, document: ParsedDocument, progress: bool) -> int
         vectors = [cache[h] if h in cache else next(fresh) for h in batch_hashes]
         embedded += len(missing)
         store.upsert_chunks(
-            ids=[c.chunk_id for c in batch],
+            ids=[stored_id(version, c) for c in batch],
             texts=[c.text for c in batch],
             embeddings=vectors,
-            metadatas=[_metadata(store, document, c, h) for c, h in zip(batch, batch_hashes, strict=False)],
+            metadatas=[_metadata(store, document, version, c, h) for c, h in zip(batch, batch_hashes, strict=True)],
         )
         bar.update(len(batch))
     bar.close()
@@ -173,13 +196,14 @@ def _write_chunks(store: Store, document: ParsedDocument, progress: bool) -> int
 
 
 def _text_hash(store: Store, chunk: Chunk) -> str:
-    return hashlib.sha256(f"{store.embedder.name}\n{chunk.embed_text}".encode()).hexdigest()
+    """The embedding cache's key: the same text under the same embedder (and version) has the same vector."""
+    return hashlib.sha256(f"{store.embedder.name}\n{store.embedder.version}\n{chunk.embed_text}".encode()).hexdigest()
 
 
-def _metadata(store: Store, document: ParsedDocument, chunk: Chunk, text_hash: str) -> dict[str, Any]:
+def _metadata(store: Store, document: ParsedDocument, version: str, chunk: Chunk, text_hash: str) -> dict[str, Any]:
     meta: dict[str, Any] = {
-        "source": document.source, "source_key": fold(document.source), "title": document.title,
-        "section": chunk.section, "doc_sha256": document.sha256, "text_sha256": text_hash,
+        "source": document.source, "title": document.title, "section": chunk.section,
+        "doc_sha256": document.sha256, "doc_version": version, "text_sha256": text_hash,
         "embedder": store.embedder.name, "position": int(chunk.chunk_id.rsplit(":", 1)[1]),
     }
     if chunk.pages:
@@ -187,10 +211,9 @@ def _metadata(store: Store, document: ParsedDocument, chunk: Chunk, text_hash: s
     initiative = chunk.initiative
     if initiative is not None:
         meta.update(initiative_id=initiative.initiative_id, initiative=initiative.title,
-                    initiative_key=fold(initiative.title), resource_centre=initiative.resource_centre,
-                    resource_centre_key=fold(initiative.resource_centre))
+                    resource_centre=initiative.resource_centre)
         if initiative.region:
-            meta.update(region=initiative.region, region_key=fold(initiative.region))
+            meta["region"] = initiative.region
         if initiative.place:
             meta["place"] = initiative.place
     return meta

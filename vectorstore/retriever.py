@@ -73,16 +73,17 @@ class HybridRetriever:
 
     def _load(self) -> None:
         started = time.perf_counter()
-        complete = {record.sha256 for record in self.store.records_by_source().values()}
+        trusted = self.store.trusted_versions()
         got = self.store.chunks.get(include=["documents", "metadatas"])
         rows = [
             (i, str(d), dict(m))
             for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
-            if m and m.get("doc_sha256") in complete  # a half-ingested document is not served
+            if m and m.get("doc_version") in trusted  # a half-built document version is not served
         ]
         self.texts = {i: d for i, d, _ in rows}
         self.metadata = {i: m for i, _, m in rows}
-        cache = self.store.folder / "lexical" / f"{self.store.collection_name}-{fingerprint(list(self.texts))}.json"
+        key = fingerprint([f"{i}|{m.get('text_sha256')}" for i, m in self.metadata.items()])
+        cache = self.store.folder / "lexical" / f"{self.store.collection_name}-{key}.json"
         if cache.exists():
             self.lexical = BM25Index.load(cache)
             self.timings["lexical_load_ms"] = (time.perf_counter() - started) * 1000
@@ -124,7 +125,9 @@ class HybridRetriever:
             query_embeddings=[vector], n_results=min(limit, len(allowed) if allowed is not None else len(self.texts)),
             ids=sorted(allowed) if allowed is not None else None, include=["distances"],
         )
-        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=True)]
+        pairs = zip(got["ids"][0], (got["distances"] or [[]])[0], strict=True)
+        # ids another process wrote after this retriever loaded are unknown here: skip, don't crash
+        return [(i, 1.0 - float(d)) for i, d in pairs if i in self.texts]
 
     def search(self, question: str, k: int = 5, filters: Mapping[str, Sequence[str]] | None = None,
                mode: Mode = "hybrid") -> list[Passage]:
@@ -151,6 +154,10 @@ class HybridRetriever:
         return ranked
 
 
+class FilterError(ValueError):
+    """A malformed --filter: a usage error (exit code 2)."""
+
+
 def parse_filters(pairs: Sequence[str]) -> dict[str, list[str]]:
     """``["region=Occitanie", "region=Normandie"]`` → ``{"region": ["Occitanie", "Normandie"]}``."""
     filters: dict[str, list[str]] = {}
@@ -158,6 +165,7 @@ def parse_filters(pairs: Sequence[str]) -> dict[str, list[str]]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or key not in FILTER_KEYS or not value.strip():
-            raise ValueError(f"filtre « {pair} » invalide : attendu CLÉ=VALEUR avec CLÉ parmi {', '.join(FILTER_KEYS)}")
+            keys = ", ".join(FILTER_KEYS)
+            raise FilterError(f"filtre « {pair} » invalide : attendu CLÉ=VALEUR avec CLÉ parmi {keys}")
         filters.setdefault(key, []).append(value.strip())
     return filters

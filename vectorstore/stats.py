@@ -18,11 +18,13 @@ def staleness_warnings(store: Store) -> list[str]:
         for r in records.values()
         if r.pipeline_version != PIPELINE_VERSION
     ]
+    if built_with := store.built_with():
+        wanted = embedder_name(store.embedder_spec)
+        if built_with != wanted:
+            warnings.append(f"la base a été construite avec l'encodeur « {built_with} », pas « {wanted} »")
     metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
-    incomplete = sorted({
-        str(m["source"]) for m in metas
-        if m and (m["source"] not in records or records[str(m["source"])].sha256 != m["doc_sha256"])
-    })
+    trusted = {r.doc_version for r in records.values()}
+    incomplete = sorted({str(m["source"]) for m in metas if m and m.get("doc_version") not in trusted})
     warnings += [
         f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from chromadb.config import Settings as ChromaSettings
 from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
 
 _RECORD_DIM = [1.0]  # document records need a vector; they are never searched by it
+# Chroma's rule (3-512 characters), leaving room for the "-documents" suffix of the records collection.
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,498}[A-Za-z0-9]$")
 
 
 class StoreError(Exception):
@@ -40,6 +43,7 @@ class DocumentRecord:
     stored_file: str
     initiatives: list[dict[str, Any]]
     signature: list[int]
+    doc_version: str = ""  # the build whose chunks readers trust (see indexer.document_version)
 
     def to_metadata(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
@@ -53,6 +57,7 @@ class DocumentRecord:
         fields["initiatives"] = json.loads(str(fields.get("initiatives") or "[]"))
         fields["signature"] = json.loads(str(fields.get("signature") or "[]"))
         fields.setdefault("pages", None)
+        fields.setdefault("doc_version", "")
         return cls(**{k: fields[k] for k in cls.__dataclass_fields__})
 
 
@@ -61,8 +66,9 @@ class Store:
 
     def __init__(self, folder: Path, collection: str = "quartiers", chroma_url: str | None = None,
                  embedder_spec: str = "e5") -> None:
-        if not 3 <= len(collection) <= 500:
-            raise StoreError(f"nom de collection « {collection} » invalide : 3 à 500 caractères")
+        if not _COLLECTION_NAME.match(collection):
+            raise StoreError(f"nom de collection « {collection} » invalide : 3 à 500 caractères parmi lettres, "
+                             "chiffres, « . », « _ » et « - », commençant et finissant par une lettre ou un chiffre")
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.collection_name = collection
@@ -70,17 +76,28 @@ class Store:
         self.embedder_spec = embedder_spec
         self._embedder: QuartiersEmbeddings | None = None
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if chroma_url:
-            url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-            self.client: Any = chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
-            )
-        else:
-            self.client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=settings)
+        try:
+            if chroma_url:
+                url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+                self.client: Any = chromadb.HttpClient(
+                    host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
+                    settings=settings,
+                )
+            else:
+                self.client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=settings)
+            self._open_collections()
+        except StoreError:
+            raise
+        except Exception as error:  # chromadb raises bare ValueError/Exception for an unreachable server
+            where = f"le serveur Chroma {chroma_url}" if chroma_url else f"la base {self.folder / 'chroma'}"
+            raise StoreError(f"impossible d'ouvrir {where} ({type(error).__name__})") from error
+
+    def _open_collections(self) -> None:
         self.chunks = self.client.get_or_create_collection(
-            collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
-        self.records = self.client.get_or_create_collection(f"{collection}-documents", embedding_function=None)
+        self.records = self.client.get_or_create_collection(f"{self.collection_name}-documents",
+                                                            embedding_function=None)
 
     @property
     def location(self) -> str:
@@ -114,8 +131,8 @@ class Store:
         if self._embedder is None:
             self.check_embedder()
             self._embedder = make_embedder(self.embedder_spec)
-            if not self.built_with():
-                self.chunks.modify(metadata={"embedder": self._embedder.name})
+            if self.built_with() != self._embedder.name and self.chunks.count() == 0:
+                self.chunks.modify(metadata={"embedder": self._embedder.name})  # an emptied store may change
         return self._embedder
 
     # --- records ---------------------------------------------------------------------------
@@ -126,6 +143,13 @@ class Store:
             for meta in got["metadatas"] or []
             if meta
         }
+
+    def count_version(self, version: str) -> int:
+        return len(self.chunk_ids({"doc_version": version}))
+
+    def trusted_versions(self) -> set[str]:
+        """Document builds that completed: the only chunks readers may serve."""
+        return {record.doc_version for record in self.records_by_source().values()}
 
     def write_record(self, record: DocumentRecord) -> None:
         self.records.upsert(ids=[record.source], embeddings=[_RECORD_DIM], metadatas=[record.to_metadata()])
@@ -166,20 +190,16 @@ class Store:
         still held items leaks their metadata (e.g. ``pages``) into records of the collection created
         next under the same name in the same process.
         """
-        for collection in (self.chunks, self.records):
+        for collection in (self.records, self.chunks):  # records first: no record may outlive its chunks
             ids = collection.get(include=[])["ids"]
             for start in range(0, len(ids), 500):
                 collection.delete(ids=ids[start : start + 500])
-        for name in (self.collection_name, f"{self.collection_name}-documents"):
+        for name in (f"{self.collection_name}-documents", self.collection_name):
             with contextlib.suppress(Exception):  # absent already: nothing to drop
                 self.client.delete_collection(name)
         for path in self.documents_folder.glob("*"):
             path.unlink()
-        self.chunks = self.client.get_or_create_collection(
-            self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
-        self.records = self.client.get_or_create_collection(f"{self.collection_name}-documents",
-                                                            embedding_function=None)
+        self._open_collections()
 
 
 def open_store(settings: Any) -> Store:

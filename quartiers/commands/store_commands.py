@@ -11,11 +11,12 @@ from quartiers.settings import Settings
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore import open_store
+    from vectorstore import embedder_name, open_store
     from vectorstore.indexer import ingest_paths
 
     store = open_store(settings)
     if args.reset:
+        embedder_name(settings.embedder)  # an unknown embedder fails here, before --reset wipes anything
         store.reset()
     report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json)
     if args.json:

@@ -49,18 +49,24 @@ def test_sigkill_mid_ingest_then_rerun_gives_the_same_store_as_a_clean_run(tmp_p
     assert run_json("stats", store=killed)[1]["documents"] == run_json("stats", store=clean)[1]["documents"]
 
 
-def _age_record(store: Path, source: str) -> None:
-    client = chromadb.PersistentClient(path=str(store / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    records = client.get_collection("quartiers-documents")
-    got = records.get(ids=[source], include=["metadatas", "embeddings"])
-    meta = dict((got["metadatas"] or [{}])[0])
-    meta["pipeline_version"] = "0.0-old"
+def _age_document(store: Path, source: str) -> None:
+    """Make the stored build of ``source`` look like one made by an older pipeline: record and chunks."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    client = chromadb.PersistentClient(path=str(store / "chroma"), settings=settings)
+    records, chunks = client.get_collection("quartiers-documents"), client.get_collection("quartiers")
+    meta = dict((records.get(ids=[source], include=["metadatas"])["metadatas"] or [{}])[0])
+    meta.update(pipeline_version="0.0-old", doc_version="0ld0ld0ld0ld0ld0")
     records.update(ids=[source], metadatas=[meta])
+    got = chunks.get(where={"source": source}, include=["metadatas"])
+    aged = [dict(m) | {"doc_version": "0ld0ld0ld0ld0ld0"} for m in got["metadatas"] or []]
+    chunks.update(ids=got["ids"], metadatas=aged)  # type: ignore[arg-type]
 
 
 def test_documents_from_an_older_pipeline_are_reported_and_rebuilt(store_copy: Path, small_md: Path) -> None:
     assert run_cli("ingest", small_md, store=store_copy).returncode == 0
-    _age_record(store_copy, "illustrations.md")
+    _age_document(store_copy, "illustrations.md")
+    code, found = run_json("retrieve", "Halte du Cœur", "--filter", "source=illustrations.md", store=store_copy)
+    assert found["passages"]  # the old build still answers until the new one is complete
     code, stats = run_json("stats", store=store_copy)
     assert any(w.startswith("illustrations.md : indexé par une autre version du pipeline") for w in stats["warnings"])
     code, report = run_json("ingest", store=store_copy)  # names only the bundled corpus
@@ -68,3 +74,5 @@ def test_documents_from_an_older_pipeline_are_reported_and_rebuilt(store_copy: P
     statuses = {f["source"]: f["status"] for f in report["files"]}
     assert statuses == {"quartiers-covid-crpv-2020.pdf": "unchanged", "illustrations.md": "replaced"}
     assert run_json("stats", store=store_copy)[1]["warnings"] == []
+    versions = {meta["doc_version"] for _, meta in chunk_rows(store_copy).values()}
+    assert "0ld0ld0ld0ld0ld0" not in versions  # the old build's chunks are gone

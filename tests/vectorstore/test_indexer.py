@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -118,9 +119,45 @@ def test_reset_rebuilds_the_collection_from_scratch(store_copy: Path, small_md: 
     assert [d["source"] for d in run_json("stats", store=store_copy)[1]["documents"]] == ["illustrations.md"]
 
 
+def test_identical_files_under_two_names_are_two_documents(store_copy: Path, small_md: Path, tmp_path: Path) -> None:
+    twin = tmp_path / "jumeau.md"
+    shutil.copy(small_md, twin)
+    assert run_cli("ingest", small_md, twin, store=store_copy).returncode == 0
+    assert run_cli("remove", "illustrations.md", store=store_copy).returncode == 0
+    _, stats = run_json("stats", store=store_copy)
+    twin_stats = next(d for d in stats["documents"] if d["source"] == "jumeau.md")
+    stored = [meta for _, meta in chunk_rows(store_copy).values() if meta["source"] == "jumeau.md"]
+    assert len(stored) == twin_stats["chunks"] > 0  # removing one twin left the other whole
+    _, found = run_json("retrieve", "Halte du Cœur", "--filter", "source=jumeau.md", store=store_copy)
+    assert found["passages"]
+
+
+def test_two_files_with_the_same_name_in_one_run_are_refused(tmp_path: Path, small_md: Path) -> None:
+    first, second = tmp_path / "a" / "rapport.md", tmp_path / "b" / "rapport.md"
+    for path in (first, second):
+        path.parent.mkdir()
+        shutil.copy(small_md, path)
+    second.write_text(second.read_text(encoding="utf-8") + "\n\nUn ajout.\n", encoding="utf-8")
+    result = run_cli("ingest", "--no-progress", tmp_path / "a", tmp_path / "b", store=tmp_path / "s")
+    assert result.returncode == 1
+    assert f"{second} : même nom de fichier que {first}" in result.stderr
+
+
+def test_reset_with_an_unknown_embedder_wipes_nothing(store_copy: Path) -> None:
+    before = chunk_rows(store_copy)
+    result = run_cli("ingest", "--reset", store=store_copy, env={"QUARTIERS_EMBEDDER": "/nowhere"})
+    assert result.returncode == 1
+    assert chunk_rows(store_copy) == before
+
+
 def test_json_errors_and_usage(tmp_path: Path) -> None:
     result = run_cli("retrieve-nothing", "--json")
     assert result.returncode == 2
+    assert json.loads(result.stdout)["error"] == "usage"
+    unreachable = run_cli("stats", store=tmp_path / "s", env={"QUARTIERS_CHROMA_URL": "http://127.0.0.1:9"})
+    assert unreachable.returncode == 1 and "impossible d'ouvrir le serveur Chroma" in unreachable.stderr
+    bad_name = run_cli("stats", "--collection", "ab cd", "--json", store=tmp_path / "s")
+    assert bad_name.returncode == 1 and "nom de collection « ab cd » invalide" in json.loads(bad_name.stdout)["error"]
     code, report = run_json("ingest", tmp_path / "absent.pdf", store=tmp_path / "s")
     assert code == 1
     assert report["files"][0] == {
