@@ -46,6 +46,16 @@ def split_sentences(block: Block) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if block.text[a:b].strip()]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text whose paragraphs are separated by blank lines."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        spans += [(offset + a, offset + b) for a, b in split_sentences(Block("paragraph", paragraph))]
+        offset += len(paragraph) + 2
+    return spans
+
+
 def chunk_sections(paired: list[tuple[Block, Section]], doc_sha256: str) -> list[Chunk]:
     chunks: list[Chunk] = []
     group: list[tuple[Block, Section]] = []
@@ -73,6 +83,7 @@ def _chunk_group(group: list[tuple[Block, Section]], doc_sha256: str, first_inde
         pages: list[int] = []
         for sentence in window:
             pages.extend(page for page in sentence.pages if page not in pages)
+        page_offsets = _page_offsets(window, text, sorted(pages))
         chunks.append(
             Chunk(
                 chunk_id=f"{doc_sha256[:16]}:{first_index + offset:04d}",
@@ -81,6 +92,7 @@ def _chunk_group(group: list[tuple[Block, Section]], doc_sha256: str, first_inde
                 section=section.path,
                 pages=sorted(pages),
                 initiative=section.initiative,
+                page_offsets=page_offsets,
             )
         )
     return chunks
@@ -117,6 +129,21 @@ def _overlap(window: list[_Sentence]) -> list[_Sentence]:
             break
         kept.insert(0, sentence)
     return kept
+
+
+def _page_offsets(window: list[_Sentence], text: str, pages: list[int]) -> list[int]:
+    """For each page, the offset of the first sentence that starts on it (0 for the first page)."""
+    offsets: list[int] = []
+    cursor = 0
+    starts: dict[int, int] = {}
+    for sentence in window:
+        position = text.find(sentence.text, cursor)
+        cursor = max(cursor, position)
+        if sentence.pages and sentence.pages[0] not in starts:
+            starts[sentence.pages[0]] = max(position, 0)
+    for i, page in enumerate(pages):
+        offsets.append(0 if i == 0 else starts.get(page, offsets[-1] if offsets else 0))
+    return offsets
 
 
 def _render(window: list[_Sentence]) -> str:

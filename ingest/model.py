@@ -56,6 +56,9 @@ class Chunk:
     section: str
     pages: list[int]
     initiative: Initiative | None = None
+    # Offset in ``text`` of the first sentence starting on each page (parallel to ``pages``), so a
+    # quote taken from the chunk can be cited at its own page rather than the chunk's first.
+    page_offsets: list[int] = field(default_factory=list)
 
     @property
     def page(self) -> int | None:

@@ -17,7 +17,7 @@ from ingest.pdf import read_pdf
 from ingest.structure import sections
 from ingest.text import read_text
 
-PIPELINE_VERSION = f"2026.11-2/chunks-{TARGET_WORDS}-{MAX_WORDS}-{OVERLAP_WORDS}"
+PIPELINE_VERSION = f"2026.11-3/chunks-{TARGET_WORDS}-{MAX_WORDS}-{OVERLAP_WORDS}"
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quartiers.commands import query_commands, store_commands
+from quartiers.commands import ask_commands, query_commands, store_commands
 from quartiers.output import fail
 from quartiers.settings import Settings
 
@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     precedents.add_argument("theme")
     precedents.add_argument("-k", type=_positive, default=10, help="nombre d'initiatives (défaut : 10)")
     precedents.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
+
+    ask = commands.add_parser("ask", parents=[common], help="une réponse citée, ou « - » : JSON lines")
+    ask.add_argument("question", help="la question, ou « - » pour lire des objets JSON ligne à ligne")
+    ask.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
+    ask.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+
+    chat = commands.add_parser("chat", parents=[common], help="conversation dans le terminal")
+    chat.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
     return parser
 
 
@@ -82,6 +90,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "stats": store_commands.cmd_stats,
     "retrieve": query_commands.cmd_retrieve,
     "precedents": query_commands.cmd_precedents,
+    "ask": ask_commands.cmd_ask,
+    "chat": ask_commands.cmd_chat,
 }
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-ANALYZER_VERSION = "fr-1"
+ANALYZER_VERSION = "fr-2"
 _INCLUSIVE = re.compile(r"\b([a-zà-ÿœæ]{2,})((?:\.[a-zà-ÿ]{1,5}){1,3})\b")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-zà-ÿœæ0-9]+")
@@ -49,7 +49,7 @@ def tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
     text = _INCLUSIVE.sub(_inclusive, text)
     text = _ELISION.sub(" ", text)
-    return [word for word in _TOKEN.findall(text) if word not in STOP_WORDS]
+    return [w for w in _TOKEN.findall(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
 
 @lru_cache(maxsize=50_000)

@@ -207,7 +207,7 @@ def _metadata(store: Store, document: ParsedDocument, version: str, chunk: Chunk
         "embedder": store.embedder.name, "position": int(chunk.chunk_id.rsplit(":", 1)[1]),
     }
     if chunk.pages:
-        meta["page"], meta["pages"] = chunk.pages[0], chunk.pages
+        meta["page"], meta["pages"], meta["page_offsets"] = chunk.pages[0], chunk.pages, chunk.page_offsets
     initiative = chunk.initiative
     if initiative is not None:
         meta.update(initiative_id=initiative.initiative_id, initiative=initiative.title,

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.chunking import _SENTENCE_END
+from ingest.chunking import sentence_spans
 from vectorstore.french import analyse
 from vectorstore.retriever import HybridRetriever, Passage
 
@@ -37,7 +37,7 @@ class Precedent:
 def best_sentence(text: str, theme: str) -> str:
     """The sentence of ``text`` sharing the most (stemmed) words with the theme; the first on ties."""
     wanted = set(analyse(theme))
-    sentences = [s.strip() for paragraph in text.split("\n\n") for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    sentences = [text[a:b].strip() for a, b in sentence_spans(text)]
     if not sentences:
         return text.strip()
     scored = [(len(wanted & set(analyse(s))), -i, s) for i, s in enumerate(sentences)]

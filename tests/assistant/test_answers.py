@@ -1,0 +1,74 @@
+"""Grounded answers on the real bundled corpus, through the real CLI and the shared entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from eval.dataset import load_items
+from tests.conftest import cli_command, run_json
+from vectorstore.store import Store
+
+NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
+
+
+def test_the_nantes_question_quotes_the_households_the_halte_and_the_volunteers(built_store: Path) -> None:
+    code, answer = run_json("ask", NANTES, store=built_store)
+    assert code == 0 and not answer["refused"]
+    assert answer["answer"].startswith("À Nantes (Réso Villes, Bretagne – Pays de la Loire) :")
+    cited = {c["n"]: c for c in answer["citations"]}
+    for fact in ("450 ménages", "Halte du Cœur", "agents volontaires (environ 25)"):
+        [citation] = [c for c in cited.values() if fact in c["quote"]]
+        assert citation["page"] == 27, fact
+        assert f"« {citation['quote']} » [{citation['n']}]" in answer["answer"]
+    assert answer["dropped_sentences"] == 0
+    assert set(answer["timings_ms"]) == {"condense", "retrieve", "answer", "verify"}
+
+
+def test_a_follow_up_about_nantes_resolves_through_json_lines(built_store: Path) -> None:
+    import os
+    import subprocess
+
+    lines = [
+        {"question": NANTES},
+        {"question": "Et combien de ménages ?", "history": [[NANTES, "À Nantes ..."]]},
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
+    result = subprocess.run(cli_command("ask", "-", "--store", built_store), input="\n".join(map(json.dumps, lines)),
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    _, follow_up = (json.loads(line) for line in result.stdout.splitlines())
+    assert "Nantes" in follow_up["rewritten_question"]
+    assert "450 ménages" in follow_up["answer"] and not follow_up["refused"]
+    assert follow_up["passages"][0]["place"] == "Nantes"
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Quel est le budget de la vaccination à Lyon ?", None),  # Lyon is in the report; a budget is not
+    ("Qui est le maire de Strasbourg ?", "Strasbourg"),
+    ("Combien de ménages nantais ont reçu une aide alimentaire en 2023 ?", "2023"),
+])
+def test_questions_the_corpus_does_not_answer_are_refused(built_store: Path, question: str,
+                                                          missing: str | None) -> None:
+    code, answer = run_json("ask", question, store=built_store)
+    assert code == 0 and answer["refused"]
+    assert answer["answer"].startswith("Le corpus ne contient pas d'information")
+    assert missing is None or f"« {missing} »" in answer["answer"]
+    assert answer["citations"] == [] and answer["see_also"]  # closest passages, not presented as an answer
+    assert not re.search(r"\[\d+\]", answer["answer"])
+
+
+def test_every_citation_of_every_answer_on_the_evaluation_set_is_verbatim(built_store: Path) -> None:
+    assistant = Assistant(Store(built_store))
+    for item in load_items():
+        answer = assistant.answer(item.question, history=item.history)
+        passages = {p.chunk_id: p.text for p in answer.passages}
+        numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+        assert numbers == {c.n for c in answer.citations}, item.id
+        for citation in answer.citations:
+            assert citation.quote in passages[citation.chunk_id], item.id
+            assert f"« {citation.quote} » [{citation.n}]" in answer.answer, item.id
