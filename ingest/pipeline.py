@@ -49,7 +49,7 @@ def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
         raise IngestError(path, "aucun texte exploitable dans ce fichier")
     document = ParsedDocument(
         source=source,
-        title=metadata_title or _title_from_blocks(blocks) or path.stem,
+        title=metadata_title or _title_from_blocks(blocks) or Path(source).stem,
         sha256=sha256,
         kind=kind,  # type: ignore[arg-type]
         page_count=page_count,

@@ -120,8 +120,8 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         if not path.exists():
             raise IngestError(path, "fichier introuvable")
         document = parse_file(path, source=source)
-    except IngestError as error:
-        return FileResult(source or path.name, "failed", error=str(error))
+    except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
+        return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
     previous = records.get(document.source)
     result = FileResult(document.source, "added", pages=document.page_count)
     version = document_version(store, document)
