@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quartiers.commands import ask_commands, query_commands, store_commands
+from quartiers.commands import ask_commands, eval_command, query_commands, store_commands
 from quartiers.output import fail
 from quartiers.settings import Settings
 
@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
     ask.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
 
+    evaluate = commands.add_parser("eval", parents=[common], help="évaluation de l'ancrage des réponses")
+    evaluate.add_argument("--report", default="eval-report", help="dossier des rapports (défaut : eval-report)")
+    evaluate.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+    evaluate.add_argument("--subset", type=_positive, default=None, help="sous-ensemble stratifié fixe de N questions")
+
     chat = commands.add_parser("chat", parents=[common], help="conversation dans le terminal")
     chat.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
     return parser
@@ -92,6 +97,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "precedents": query_commands.cmd_precedents,
     "ask": ask_commands.cmd_ask,
     "chat": ask_commands.cmd_chat,
+    "eval": eval_command.cmd_eval,
 }
 
 

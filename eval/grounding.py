@@ -1,0 +1,149 @@
+"""The grounding evaluation: every item of the question set through the same entry point as the UI.
+
+Retrieval (hit@k, MRR over the passages the answer was built from), fact recall, ALCE-style citation
+recall and precision judged twice (the assistant's own verification, and an independent check here:
+quote verbatim in its passage, the quote's figures and names present in it), lead-ins built only from
+metadata, refusal accuracy and false refusals, answer length, and latency per stage.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant import Answer, Assistant
+from eval.dataset import Item, contains_gold, normalise_for_match
+from eval.metrics import first_hit, ranking_metrics
+from vectorstore.keys import fold
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_LEAD_IN = re.compile(r"(?:^|\n\n)(?P<lead>[^«\n]+?) :")
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    answer: Answer
+    first_rank: int | None
+    fact_recall: float | None
+    claims: int
+    supported_claims: int
+    independently_supported: int
+    lead_ins_ok: bool
+    words: int
+
+    @property
+    def failed(self) -> bool:
+        if not self.item.answerable:
+            return not self.answer.refused
+        return self.answer.refused or (self.fact_recall or 0) < 1.0 or self.supported_claims < self.claims
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"(?<=\d)[\s\u00a0.,](?=\d{3}\b)", "", text)
+
+
+def fact_present(fact: str, answer: str) -> bool:
+    """Numbers match after normalising spaces and separators ("230 000" = "230000"); words after folding."""
+    return normalise_for_match(_digits(fact)) in normalise_for_match(_digits(answer))
+
+
+def independently_supported(quote: str, passage: str) -> bool:
+    """Our own check, not the assistant's: verbatim quote, and its figures and names present in the passage."""
+    if normalise_for_match(quote) not in normalise_for_match(passage):
+        return False
+    folded = fold(passage)
+    figures = re.findall(r"\d+", quote)
+    names = [w for w in re.findall(r"(?<=\s)[A-ZÀ-Ý][\w'-]+", quote)]
+    return all(f in folded for f in figures) and all(fold(n) in folded for n in names)
+
+
+def lead_ins_from_metadata(answer: Answer) -> bool:
+    """The words of every lead-in come from the cited passages' metadata, never from elsewhere."""
+    metadata = " ".join(
+        str(p.get(k) or "") for p in answer.passages
+        for k in ("place", "resource_centre", "region", "initiative", "section", "title")
+    )
+    allowed = set(normalise_for_match(metadata).split()) | {"a", "dans"}
+    for match in _LEAD_IN.finditer(answer.answer):
+        if not set(normalise_for_match(match.group("lead")).split()) <= allowed:
+            return False
+    return True
+
+
+def evaluate_item(assistant: Assistant, item: Item) -> ItemResult:
+    answer = assistant.answer(item.question, history=item.history)
+    passages = {p.chunk_id: p.text for p in answer.passages}
+    cited = {c.n: c for c in answer.citations}
+    claims = [int(n) for n in _MARKER.findall(answer.answer)]  # every [n] is a claim
+    supported = independent = 0
+    for number in claims:
+        citation = cited.get(number)
+        passage = passages.get(citation.chunk_id, "") if citation else ""
+        if citation and f"« {citation.quote} » [{number}]" in answer.answer and citation.quote in passage:
+            supported += 1
+        if citation and independently_supported(citation.quote, passage):
+            independent += 1
+    rank = first_hit([any(contains_gold(p.text, g) for g in item.gold) for p in answer.passages]) if item.gold else None
+    facts = None
+    if item.answerable and item.facts:
+        facts = sum(fact_present(f, answer.answer) for f in item.facts) / len(item.facts)
+    return ItemResult(item, answer, rank, facts, len(claims), supported, independent,
+                      lead_ins_from_metadata(answer), len(answer.answer.split()))
+
+
+def summarise(results: Iterable[ItemResult]) -> dict[str, float]:
+    results = list(results)
+    answerable = [r for r in results if r.item.answerable]
+    unanswerable = [r for r in results if not r.item.answerable]
+    with_gold = [r for r in answerable if r.item.gold]
+    answered = [r for r in answerable if not r.answer.refused]
+    claims = sum(r.claims for r in answered) or 1
+    metrics: dict[str, float] = {}
+    if with_gold:
+        metrics |= ranking_metrics([r.first_rank for r in with_gold])
+    facts = [r.fact_recall for r in answerable if r.fact_recall is not None]
+    metrics["fact_recall"] = statistics.mean(facts) if facts else 0.0
+    metrics["citation_recall"] = sum(r.supported_claims for r in answered) / claims
+    metrics["citation_precision"] = sum(r.independently_supported for r in answered) / claims
+    metrics["lead_ins_from_metadata"] = sum(r.lead_ins_ok for r in answered) / (len(answered) or 1)
+    if unanswerable:
+        metrics["refusal_accuracy"] = sum(r.answer.refused for r in unanswerable) / len(unanswerable)
+    if answerable:
+        metrics["false_refusals"] = sum(r.answer.refused for r in answerable) / len(answerable)
+    metrics["answer_words_mean"] = statistics.mean([r.words for r in answered]) if answered else 0.0
+    return {k: round(v, 4) for k, v in metrics.items()}
+
+
+def latency(results: list[ItemResult]) -> dict[str, dict[str, float]]:
+    stages: dict[str, list[float]] = {}
+    for r in results:
+        for stage, ms in r.answer.timings_ms.items():
+            stages.setdefault(stage, []).append(ms)
+        stages.setdefault("total", []).append(sum(r.answer.timings_ms.values()))
+    out = {}
+    for stage, samples in stages.items():
+        ordered = sorted(samples)
+        out[stage] = {"p50": round(statistics.median(ordered), 1),
+                      "p95": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1)}
+    return out
+
+
+def failure(r: ItemResult) -> dict[str, Any]:
+    return {"id": r.item.id, "split": r.item.split, "category": r.item.category, "question": r.item.question,
+            "answer": r.answer.answer, "refused": r.answer.refused, "fact_recall": r.fact_recall,
+            "facts": r.item.facts, "cited_passages": [
+                {"n": c.n, "chunk_id": c.chunk_id, "page": c.page, "quote": c.quote} for c in r.answer.citations]}
+
+
+@dataclass
+class Report:
+    config: dict[str, Any]
+    metrics: dict[str, float]
+    by_split: dict[str, dict[str, float]]
+    by_category: dict[str, dict[str, float]]
+    latency_ms: dict[str, dict[str, float]]
+    failures: list[dict[str, Any]] = field(default_factory=list)

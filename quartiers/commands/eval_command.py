@@ -1,0 +1,39 @@
+"""``quartiers eval``: the grounding evaluation on the evaluation's own store (never the user's)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from quartiers import BUNDLED_CORPUS
+from quartiers.output import emit
+from quartiers.settings import Settings
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import Assistant
+    from eval.dataset import load_items
+    from eval.report import configuration, run, stratified_subset, summary_table, write
+    from eval.retrieval import eval_store_dir
+    from vectorstore.indexer import ingest_paths
+    from vectorstore.store import Store
+
+    store = Store(args.store or eval_store_dir(), args.collection or "quartiers", None, settings.embedder)
+    ingest_paths(store, [BUNDLED_CORPUS], progress=not args.json)  # rebuilt when the pipeline changed
+    assistant = Assistant(store)
+    items = load_items()
+    if args.subset:
+        items = stratified_subset(items, args.subset)
+    fallback = None if args.answerer == "extractive" else f"répondeur « {args.answerer} » indisponible"
+    report = run(assistant, items, "extractive", configuration(assistant) | {"asked_answerer": args.answerer,
+                                                                            "fallback": fallback})
+    folder = Path(args.report)
+    write(report, folder)
+    text = summary_table(report) + f"\nRapports : {folder / 'report.md'}, {folder / 'report.json'}"
+    if report["problems"]:
+        text += "\nSous les seuils :\n" + "\n".join(f"- {p}" for p in report["problems"])
+    emit(args, {k: report[k] for k in ("metrics", "passed", "problems")}, text)
+    if not report["passed"]:
+        print("Évaluation en échec : au moins une métrique sous son seuil.", file=sys.stderr)
+    return 0 if report["passed"] else 1
