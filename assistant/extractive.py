@@ -22,6 +22,7 @@ MAX_FACTUAL = 3
 MAX_HOW = 6  # "comment...?" asks how something was organised: a short paragraph, not one figure
 _HOW_QUESTION = re.compile(r"^\s*(comment|how|de quelle manière|quelles? (?:modalités|organisation))\b", re.I)
 MAX_PRECEDENT_GROUPS = 4
+PER_PRECEDENT = 2  # a precedent question gets a short paragraph per initiative
 _NUMERIC_QUESTION = re.compile(r"\b(combien|nombre|montant|how many|how much|quel budget|quelle somme)\b", re.I)
 _PRECEDENT_QUESTION = re.compile(
     r"\b(précédents?|initiatives|exemples|quelles actions|quels dispositifs|which initiatives|examples)\b", re.I
@@ -93,7 +94,7 @@ def select(candidates: list[Candidate], question: str, focus_entities: list[str]
             continue
         group = str(candidate.passage.get("initiative_id") or candidate.passage.get("section"))
         if precedent:
-            if groups.get(group, 0) >= 1 or (group not in groups and len(groups) >= MAX_PRECEDENT_GROUPS):
+            if groups.get(group, 0) >= PER_PRECEDENT or (group not in groups and len(groups) >= MAX_PRECEDENT_GROUPS):
                 continue
         elif len(chosen) >= limit:
             break

@@ -72,3 +72,26 @@ def test_every_citation_of_every_answer_on_the_evaluation_set_is_verbatim(built_
         for citation in answer.citations:
             assert citation.quote in passages[citation.chunk_id], item.id
             assert f"« {citation.quote} » [{citation.n}]" in answer.answer, item.id
+
+
+def test_chat_keeps_the_conversation_for_follow_ups(built_store: Path) -> None:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
+    result = subprocess.run(cli_command("chat", "--store", built_store), input=f"{NANTES}\nEt combien de ménages ?\n\n",
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("> ")[1:]
+    assert len(answers) >= 2 and "450 ménages" in answers[1]
+    assert "[1] Quartiers populaires, politique de la ville et Covid-19, p. 27" in answers[1]
+
+
+def test_a_precedent_question_gets_a_paragraph_per_initiative(built_store: Path) -> None:
+    _, answer = run_json("ask", "Quels précédents d'aide alimentaire avec des associations de quartier ?",
+                            store=built_store)
+    paragraphs = answer["answer"].split("\n\n")
+    leads = [p.split(" : ")[0] for p in paragraphs]
+    assert "À Nantes (Réso Villes, Bretagne – Pays de la Loire)" in leads
+    assert "À Évreux (Normanvilles, Normandie)" in leads
+    assert len(leads) == len(set(leads)) >= 3  # one paragraph per initiative
