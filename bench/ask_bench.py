@@ -6,28 +6,17 @@ seconds per answer.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
-from pathlib import Path
 
-from bench.retrieval_bench import percentiles
+from bench.common import percentiles, prepared_store
 from eval.dataset import load_items
-from eval.retrieval import eval_store_dir
-from quartiers import BUNDLED_CORPUS
 
 
 def main() -> None:
     from assistant import Assistant
-    from vectorstore.indexer import ingest_paths
-    from vectorstore.store import Store
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--store", type=Path, default=eval_store_dir())
-    args = parser.parse_args()
-    store = Store(args.store)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=False)
-    assistant = Assistant(store)
+    assistant = Assistant(prepared_store(__doc__ or ""))
     assistant.answer("échauffement")
     items = load_items()
     wall: list[float] = []

@@ -6,36 +6,23 @@ baseline in the same run, and the time to build and to load the lexical index.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import time
-from pathlib import Path
 
+from bench.common import percentiles, prepared_store
 from eval.dataset import load_items
-from eval.retrieval import eval_store_dir
 from quartiers import BUNDLED_CORPUS
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> None:
     from eval.baseline import NaiveBaseline
-    from vectorstore.indexer import ingest_paths
     from vectorstore.retriever import HybridRetriever
-    from vectorstore.store import Store
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--store", type=Path, default=eval_store_dir())
-    args = parser.parse_args()
-    store = Store(args.store)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=False)
+    store = prepared_store(__doc__ or "")
     questions = [item.question for item in load_items()]
 
-    shutil.rmtree(args.store / "lexical", ignore_errors=True)
+    shutil.rmtree(store.folder / "lexical", ignore_errors=True)
     build = HybridRetriever(store).timings["lexical_build_ms"]
     loads = [HybridRetriever(store).timings["lexical_load_ms"] for _ in range(5)]
     retriever = HybridRetriever(store)
@@ -46,7 +33,7 @@ def main() -> None:
         retriever.search(question, k=5)
         shipped.append((time.perf_counter() - started) * 1000)
 
-    naive = NaiveBaseline(args.store / "naive")
+    naive = NaiveBaseline(store.folder / "naive")
     naive.build(BUNDLED_CORPUS / "quartiers-covid-crpv-2020.pdf")
     naive.search("échauffement")
     baseline = []
