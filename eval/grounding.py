@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from assistant import Answer, Assistant
@@ -137,13 +137,3 @@ def failure(r: ItemResult) -> dict[str, Any]:
             "answer": r.answer.answer, "refused": r.answer.refused, "fact_recall": r.fact_recall,
             "facts": r.item.facts, "cited_passages": [
                 {"n": c.n, "chunk_id": c.chunk_id, "page": c.page, "quote": c.quote} for c in r.answer.citations]}
-
-
-@dataclass
-class Report:
-    config: dict[str, Any]
-    metrics: dict[str, float]
-    by_split: dict[str, dict[str, float]]
-    by_category: dict[str, dict[str, float]]
-    latency_ms: dict[str, dict[str, float]]
-    failures: list[dict[str, Any]] = field(default_factory=list)

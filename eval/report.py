@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant import Assistant
 from eval.dataset import Item
-from eval.grounding import ItemResult, evaluate_item, failure, latency, summarise
+from eval.grounding import evaluate_item, failure, latency, summarise
 
 THRESHOLDS = Path(__file__).parent / "thresholds.json"
 CHART_METRICS = ("hit@5", "fact_recall", "citation_precision", "refusal_accuracy")
@@ -148,4 +148,4 @@ def summary_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ItemResult", "configuration", "gate", "markdown", "run", "stratified_subset", "summary_table", "write"]
+__all__ = ["configuration", "gate", "markdown", "run", "stratified_subset", "summary_table", "write"]

@@ -49,21 +49,6 @@ def strip_markup(text: str) -> str:
     return text
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines of one paragraph; a line-final hyphen is a real compound, kept without space."""
-    out = ""
-    for line in (line.strip() for line in lines):
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif re.search(r"\w-$", out):
-            out += line
-        else:
-            out += " " + line
-    return out
-
-
 def continues(previous: str, following: str) -> bool:
     """Whether ``following`` is the rest of a sentence cut at the end of ``previous``."""
     previous, following = previous.rstrip(), following.lstrip()

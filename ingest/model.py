@@ -22,10 +22,6 @@ class Block:
     level: int = 0  # heading level, 1 = top
     italic: bool = False  # the whole block is emphasised (attribution lines often are)
 
-    @property
-    def first_page(self) -> int | None:
-        return self.page_starts[0][1] if self.page_starts else None
-
     def pages_between(self, start: int, end: int) -> list[int]:
         """Pages covered by the characters ``text[start:end]``."""
         pages: list[int] = []

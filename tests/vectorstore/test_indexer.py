@@ -84,6 +84,8 @@ def test_remove_leaves_no_chunk_behind(store_copy: Path, small_md: Path) -> None
     assert [d["source"] for d in stats["documents"]] == ["quartiers-covid-crpv-2020.pdf"]
     unknown = run_cli("remove", "illustrations.md", store=store_copy)
     assert unknown.returncode == 1 and "document inconnu" in unknown.stderr
+    code, removed = run_json("remove", "illustrations.md", store=store_copy)
+    assert code == 1 and removed == {"removed": {}, "unknown": ["illustrations.md"]}
 
 
 def test_bad_files_are_reported_one_line_each_and_nothing_is_lost(
