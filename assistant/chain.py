@@ -6,7 +6,7 @@ Built as a LangChain chain of runnables: condense → retrieve → answer → ve
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.runnables import RunnableLambda
@@ -47,11 +47,22 @@ class Assistant:
 
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Answer:
+        final: Answer | None = None
+        for event in self.stream(question, history, filters):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None  # stream() always ends with the Answer
+        return final
+
+    def stream(self, question: str, history: Sequence[Sequence[str]] | None = None,
+               filters: Mapping[str, Sequence[str]] | None = None) -> Iterator[str | Answer]:
+        """Verified sentences (``str``, already numbered as in the final answer) as they are ready, then the
+        final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``."""
         state = self.chain.invoke({"question": question.strip(), "history": list(history or []),
                                    "filters": dict(filters or {}), "timings_ms": {}})
         result: Answer = state["result"]
         result.timings_ms = state["timings_ms"]
-        return result
+        yield result
 
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         state["rewritten"] = condense(state["question"], state["history"])
