@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", parents=[common], help="conversation dans le terminal")
     chat.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+
+    ui = commands.add_parser("ui", parents=[common], help="l'application web (Gradio)")
+    ui.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, cette machine seule)")
+    ui.add_argument("--port", type=_positive, default=7860, help="port (défaut : 7860)")
     return parser
 
 
@@ -89,6 +93,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    import ui  # gradio costs seconds to import: only this command pays for it
+
+    ui.serve(settings, host=args.host, port=args.port)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": store_commands.cmd_ingest,
     "remove": store_commands.cmd_remove,
@@ -98,6 +109,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ask": ask_commands.cmd_ask,
     "chat": ask_commands.cmd_chat,
     "eval": eval_command.cmd_eval,
+    "ui": cmd_ui,
 }
 
 

@@ -1,0 +1,138 @@
+"""HTML and Markdown views of an ``Answer`` for the web UI. Presentation only: what is said, cited and quoted
+is decided upstream by ``assistant``; here every text that came from a document or a user is escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from assistant import Answer, Citation
+from vectorstore.retriever import Passage
+
+CITATION = re.compile(r"\[(\d+)\]")
+PdfLink = Callable[[str, int | None], str | None]  # (source, page) -> URL of the stored document, or None
+
+
+def anchor(turn: int, n: int) -> str:
+    return f"src-{turn}-{n}"
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The answer as shown in the chat: escaped text, each ``[n]`` a link to its card in the sources panel."""
+    text = escape(answer.answer, quote=False)
+    text = CITATION.sub(lambda m: f'<a href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>', text)
+    if answer.refused:
+        text = "**Les documents ne répondent pas à cette question.**\n\n" + text
+    if answer.fallback:
+        text += f"\n\n*Note : {escape(answer.fallback, quote=False)}*"
+    return text
+
+
+def pending_markdown(sentences: list[str], turn: int) -> str:
+    """Verified sentences streamed so far, with the indicator that more is being written."""
+    done = " ".join(escape(s, quote=False) for s in sentences)
+    done = CITATION.sub(lambda m: f'<a href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>', done)
+    return (done + "\n\n" if done else "") + "*Rédaction en cours…*"
+
+
+def _highlighted(text: str, quotes: list[tuple[int, str]], turn: int) -> str:
+    """The passage, escaped, with each quoted sentence marked and numbered; a mark is the target of its
+    ``[n]`` link. Quotes are verbatim in the passage by contract; one that is not is left unmarked."""
+    spans = sorted((text.find(q), n, q) for n, q in quotes if q and text.find(q) >= 0)
+    html, cursor = [], 0
+    for start, n, quote in spans:
+        if start < cursor:  # overlapping quotes: the first one marked keeps the text
+            continue
+        html.append(escape(text[cursor:start]))
+        html.append(f'<mark id="{anchor(turn, n)}" tabindex="-1"><span class="cite-n">[{n}]</span> '
+                    f"{escape(quote)}</mark>")
+        cursor = start + len(quote)
+    html.append(escape(text[cursor:]))
+    return "".join(html)
+
+
+def _facts(meta: dict[str, Any] | Passage, page: int | str | None) -> str:
+    get = meta.get
+    rows = [("Document", get("title") or get("source")), ("Page", page), ("Section", get("section")),
+            ("Initiative", get("initiative")), ("Centre de ressources", get("resource_centre")),
+            ("Région", get("region"))]
+    cells = "".join(f"<dt>{label}</dt><dd>{escape(str(value))}</dd>" for label, value in rows if value)
+    return f"<dl>{cells}</dl>"
+
+
+def _pdf_link(pdf_link: PdfLink, passage: Passage, page: int | None) -> str:
+    url = pdf_link(str(passage.get("source")), page)
+    if not url:
+        return ""
+    where = f" à la page {page}" if page else ""
+    return (f'<a class="open-pdf" href="{escape(url)}" target="_blank" rel="noopener">'
+            f"Ouvrir le document{where}<span class=\"sr-only\"> (nouvel onglet)</span></a>")
+
+
+def sources_html(answer: Answer | None, turn: int, pdf_link: PdfLink) -> str:
+    """The sources panel for one answer: a card per citation, or the "voir aussi" passages of a refusal."""
+    if answer is None:
+        return ('<div class="sources-empty">Les sources de la réponse sélectionnée s\'affichent ici. '
+                "Cliquez sur un numéro [n] ou sur une réponse pour les voir.</div>")
+    passages = {p.chunk_id: p for p in answer.passages + answer.see_also}
+    by_passage: dict[str, list[Citation]] = {}
+    for citation in answer.citations:
+        by_passage.setdefault(citation.chunk_id, []).append(citation)
+    cards: list[str] = []
+    for chunk_id, cited in by_passage.items():
+        passage = passages.get(chunk_id)
+        if passage is None:
+            continue
+        pages = sorted({c.page for c in cited if c.page})
+        numbers = " ".join(f"[{c.n}]" for c in cited)
+        where = f", p. {', '.join(map(str, pages))}" if pages else ""
+        cards.append(
+            f'<article class="source" aria-label="Passage cité {numbers}"><h3>{numbers} {escape(cited[0].title)}'
+            f"{where}</h3>{_facts(passage, ', '.join(map(str, pages)) or None)}"
+            f'<blockquote class="passage">{_highlighted(passage.text, [(c.n, c.quote) for c in cited], turn)}'
+            f"</blockquote>{_pdf_link(pdf_link, passage, pages[0] if pages else None)}</article>")
+    if answer.refused:
+        cards.append("<h3>Voir aussi</h3>" if answer.see_also else "")
+        for i, passage in enumerate(answer.see_also, start=1):
+            page = passage.get("page")
+            cards.append(
+                f'<article class="source see-also" id="{anchor(turn, 100 + i)}" tabindex="-1">'
+                f"<h4>{escape(str(passage.get('initiative') or passage.get('section') or passage.get('title')))}"
+                f"</h4>{_facts(passage, page)}<blockquote class=\"passage\">{escape(passage.text)}</blockquote>"
+                f"{_pdf_link(pdf_link, passage, page)}</article>")
+    heading = f"<h2>Sources de la réponse {turn + 1}</h2>"
+    if not cards:
+        return heading + '<div class="sources-empty">Aucune source pour cette réponse.</div>'
+    return heading + "".join(cards)
+
+
+def passages_html(passages: list[Passage], pdf_link: PdfLink) -> str:
+    """An initiative's passages, in reading order (Précédents tab)."""
+    if not passages:
+        return '<div class="sources-empty">Sélectionnez une initiative dans le tableau pour lire ses passages.</div>'
+    cards = [
+        f'<article class="source" tabindex="-1">{_facts(p, p.get("page"))}'
+        f'<blockquote class="passage">{escape(p.text)}</blockquote>{_pdf_link(pdf_link, p, p.get("page"))}</article>'
+        for p in passages
+    ]
+    return "".join(cards)
+
+
+def export_markdown(answer: Answer) -> str:
+    """An answer with its numbered references (title, page, quote), for pasting into a note."""
+    lines = [f"# {answer.question}", "", answer.answer, ""]
+    if answer.fallback:
+        lines += [f"_Note : {answer.fallback}_", ""]
+    if answer.citations:
+        lines += ["## Références", ""]
+        for c in answer.citations:
+            page = f", p. {c.page}" if c.page else ""
+            lines.append(f"{c.n}. {c.title}{page} — {c.section.split(' > ')[-1]} : « {c.quote} »")
+    elif answer.refused and answer.see_also:
+        lines += ["## Voir aussi", ""]
+        for p in answer.see_also:
+            page = f", p. {p.get('page')}" if p.get("page") else ""
+            lines.append(f"- {p.get('title')}{page} — {p.get('initiative') or p.get('section')}")
+    return "\n".join(lines).strip() + "\n"

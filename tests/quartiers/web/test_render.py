@@ -1,0 +1,53 @@
+"""What the UI shows of an answer: escaped text, [n] links to quote marks, refusals, the Markdown export."""
+
+from __future__ import annotations
+
+from assistant import Answer, Citation
+from quartiers.web import render
+from vectorstore.retriever import Passage
+
+TEXT = "Avant. La <b>ville</b> a aidé 450 ménages. <script>alert(1)</script> Fin."
+
+
+def _answer(refused: bool = False) -> Answer:
+    passage = Passage("v1:3", TEXT, {"source": "r.pdf", "title": "Rapport <i>", "page": 27, "pages": [27],
+                                      "section": "V > Aide", "initiative": "Aide", "region": "Occitanie"})
+    citation = Citation(1, "v1:3", "r.pdf", "Rapport <i>", 27, "V > Aide", "Aide",
+                        "La <b>ville</b> a aidé 450 ménages.")
+    if refused:
+        return Answer("Q ?", "Q ?", "Les documents ne le disent pas.", True, see_also=[passage], passages=[passage])
+    return Answer("Q ?", "Q ?", "« La <b>ville</b> a aidé 450 ménages. » [1]", False, citations=[citation],
+                  passages=[passage])
+
+
+def test_answer_text_is_escaped_and_citations_link_to_their_quote() -> None:
+    shown = render.answer_markdown(_answer(), turn=2)
+    assert "&lt;b&gt;ville&lt;/b&gt;" in shown and "<b>" not in shown
+    assert '<a href="#src-2-1">[1]</a>' in shown
+
+
+def test_sources_panel_escapes_passage_and_marks_the_quote() -> None:
+    html = render.sources_html(_answer(), 2, lambda source, page: f"/doc/{source}#page={page}")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<mark id="src-2-1" tabindex="-1"><span class="cite-n">[1]</span> La &lt;b&gt;ville&lt;/b&gt; a aidé' in html
+    assert "Rapport &lt;i&gt;, p. 27" in html and "Occitanie" in html
+    assert 'href="/doc/r.pdf#page=27"' in html
+
+
+def test_refusal_is_announced_and_shows_see_also() -> None:
+    answer = _answer(refused=True)
+    assert render.answer_markdown(answer, 0).startswith("**Les documents ne répondent pas à cette question.**")
+    html = render.sources_html(answer, 0, lambda source, page: None)
+    assert "Voir aussi" in html and "Aide" in html and "open-pdf" not in html
+
+
+def test_export_lists_numbered_references_with_title_page_and_quote() -> None:
+    text = render.export_markdown(_answer())
+    assert text.startswith("# Q ?\n")
+    assert "## Références\n\n1. Rapport <i>, p. 27 — Aide : « La <b>ville</b> a aidé 450 ménages. »" in text
+
+
+def test_streamed_sentences_show_the_writing_indicator() -> None:
+    assert render.pending_markdown([], 0) == "*Rédaction en cours…*"
+    shown = render.pending_markdown(["Une phrase [1]."], 0)
+    assert shown.startswith('Une phrase <a href="#src-0-1">[1]</a>.') and shown.endswith("*Rédaction en cours…*")
