@@ -10,8 +10,11 @@ import re
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,15 +39,14 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**env, "HF_HUB_OFFLINE": "1", **(extra or {})}
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The real app, started as the README's first command does: on an empty store, which it fills with
-    the bundled corpus before serving."""
-    store = tmp_path_factory.mktemp("ui") / "store"
+@contextmanager
+def running_app(store: Path, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[str]:
+    """``quartiers ui`` in a subprocess on a free port, stopped (by PID) when the block ends."""
     port = _free_port()
-    log = (store.parent / "ui.log").open("w")
-    server = subprocess.Popen([*cli_command("ui", "--store", store, "--port", str(port))], stdout=log,
-                              stderr=subprocess.STDOUT, env=_env({"QUARTIERS_UPLOAD_MAX_MB": "1"}), cwd=ROOT)
+    log_path = store.parent / f"ui-{port}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(cli_command("ui", "--store", store, "--host", host, "--port", str(port)),
+                                  stdout=log, stderr=subprocess.STDOUT, env=_env(env), cwd=ROOT)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(600):
@@ -52,13 +54,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
                 urllib.request.urlopen(url, timeout=2)
                 break
             except OSError:
-                assert server.poll() is None, (store.parent / "ui.log").read_text()
+                assert server.poll() is None, log_path.read_text()
                 time.sleep(0.5)
-        assert "Corpus fourni indexé." in (store.parent / "ui.log").read_text()
-        yield url, store
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=30)
+        print(log_path.read_text())
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The real app, started as the README's first command does: on an empty store, which it fills with
+    the bundled corpus before serving."""
+    store = tmp_path_factory.mktemp("ui") / "store"
+    with running_app(store, env={"QUARTIERS_UPLOAD_MAX_MB": "1"}) as url:
+        assert "Corpus fourni indexé." in "".join(p.read_text() for p in store.parent.glob("ui-*.log"))
+        yield url, store
 
 
 @pytest.fixture
@@ -239,3 +251,21 @@ def test_refuses_to_listen_beyond_loopback_without_credentials(built_store: Path
                             text=True, env=_env(), timeout=120, cwd=ROOT)
     assert result.returncode != 0
     assert "QUARTIERS_UI_USER" in result.stderr and "0.0.0.0" in result.stderr
+
+
+def test_beyond_loopback_the_app_and_its_documents_need_the_login(store_copy: Path) -> None:
+    login = {"QUARTIERS_UI_USER": "agent", "QUARTIERS_UI_PASSWORD": "mot-de-passe-long"}
+    with running_app(store_copy, host="0.0.0.0", env=login) as url:
+        pdf = next((store_copy / "documents").rglob("*.pdf"))
+        document = f"{url}gradio_api/file={pdf}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(document)
+        assert refused.value.code == 401
+        form = urllib.parse.urlencode({"username": "agent", "password": "faux"}).encode()
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(url + "login", data=form)
+        form = urllib.parse.urlencode({"username": "agent", "password": "mot-de-passe-long"}).encode()
+        with urllib.request.urlopen(url + "login", data=form) as response:
+            cookie = response.headers["Set-Cookie"].split(";")[0]
+        with urllib.request.urlopen(urllib.request.Request(document, headers={"Cookie": cookie})) as response:
+            assert response.read(5) == b"%PDF-"

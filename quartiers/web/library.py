@@ -7,6 +7,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import gradio as gr
+
 from quartiers.web import render
 from quartiers.web.service import Service
 from vectorstore.keys import fold
@@ -64,8 +66,9 @@ class Library:
         return [[d["title"], d["source"], d["pages"] or "", d["chunks"], counts.get(d["source"], 0)]
                 for d in data["documents"]]
 
-    def upload(self, files: list[Any] | None) -> str:
-        """Ingests uploads (Gradio stored them under names of its own); returns a French report."""
+    def upload(self, files: list[Any] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:  # noqa: B008
+        """Ingests uploads (Gradio stored them under names of its own); returns a French report.
+        Gradio shows the indexer's progress bars (tqdm) on the status while this runs in a worker."""
         if not files:
             return "Choisissez d'abord un ou plusieurs fichiers (PDF, Markdown ou texte)."
         pairs = [(Path(_path(f)), Path(_original_name(f)).name) for f in files]
