@@ -77,11 +77,11 @@ class Library:
         lines = []
         for result in report.files:
             if result.status == "failed":
-                lines.append(f"- ❌ {escape(result.error or result.source)}")
+                lines.append(f"- **Échec** : {escape(result.error or result.source)}")
             else:
-                lines.append(f"- ✅ {escape(result.source)} : {labels[result.status]}, "
+                lines.append(f"- {escape(result.source)} : {labels[result.status]}, "
                              f"{result.chunks} passages")
-            lines += [f"- ⚠️ {escape(w)}" for w in result.warnings]
+            lines += [f"- **Attention** : {escape(w)}" for w in result.warnings]
         return f"**Indexation terminée en {report.seconds:.1f} s.**\n\n" + "\n".join(lines)
 
     def remove(self, source: str | None) -> str:
