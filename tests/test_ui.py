@@ -170,6 +170,15 @@ def test_region_filter_applies_to_next_question(page) -> None:
 
 def test_precedents_tab_finds_and_asks_about_nantes(page) -> None:
     page.get_by_role("tab", name="Précédents").click()
+    region = page.locator("#precedents-region input")
+    region.click()
+    page.get_by_role("option", name="Occitanie").click()
+    page.wait_for_function("!document.querySelector('#initiatives').innerText.includes('Réso Villes')")
+    rows = page.locator("#initiatives [role=row]").filter(visible=True).all_inner_texts()[1:]
+    assert len(rows) == 4 and all("Occitanie" in row for row in rows), rows  # the report has 4 there
+    shot(page, "00-region-occitanie")
+    region.click()
+    page.get_by_role("option", name="Toutes les régions").click()
     search = page.get_by_label("Rechercher (thème, lieu, titre, centre de ressources)")
     search.fill("Nantes")
     search.press("Enter")
