@@ -18,7 +18,7 @@ from ingest.chunking import sentence_spans
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
 
-MAX_FACTUAL = 3
+MAX_FACTUAL = 4
 MAX_HOW = 6  # "comment...?" asks how something was organised: a short paragraph, not one figure
 _HOW_QUESTION = re.compile(r"^\s*(comment|how|de quelle manière|quelles? (?:modalités|organisation))\b", re.I)
 MAX_PRECEDENT_GROUPS = 4
