@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableLambda
 from assistant.condense import condense
 from assistant.extractive import compose, idf_weights, score_sentences, select
 from assistant.model import Answer
-from assistant.refusal import MIN_EVIDENCE, missing_entities, refusal_message, topic_uncovered
+from assistant.refusal import MIN_EVIDENCE, missing_entities, quantity_unanswered, refusal_message, topic_uncovered
 from assistant.terms import entities, key_terms
 from assistant.verify import verify
 from vectorstore.retriever import HybridRetriever
@@ -81,8 +81,9 @@ class Assistant:
         weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), len(lexical.ids))
         candidates = score_sentences(rewritten, question, passages, weights)
         chosen = select(candidates, question, entities(rewritten))
-        if missing or not chosen or candidates[0].score < MIN_EVIDENCE or topic_uncovered(
-                question, [c.text for c in chosen]):
+        quoted = [c.text for c in chosen]
+        if missing or not chosen or candidates[0].score < MIN_EVIDENCE or topic_uncovered(question, quoted) or (
+                quantity_unanswered(rewritten, quoted)):
             result.answer, result.see_also = refusal_message(question, missing), passages[:3]
         else:
             result.answer, result.citations = compose(chosen)
