@@ -150,6 +150,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     service = Service(settings)
     if service.ensure_corpus(progress=True) is not None:
         print("Corpus fourni indexé.", file=sys.stderr)
+    service.warm()
     app = build_app(service)
     print(f"Quartiers : http://{host}:{port}", file=sys.stderr, flush=True)
     app.queue(default_concurrency_limit=4).launch(

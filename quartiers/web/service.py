@@ -59,6 +59,12 @@ class Service:
             self._assistant = None
         return report
 
+    def warm(self) -> None:
+        """Load the indexes and models before the first visitor asks, not while they wait."""
+        retriever = self.assistant().retriever
+        if len(retriever):
+            retriever.search("échauffement", k=1)
+
     def assistant(self) -> Assistant:
         if self._assistant is None:
             self._assistant = Assistant(self.store)
