@@ -37,9 +37,10 @@ def _attribute(value: object) -> str:
 def format_passages(passages: Sequence[Passage]) -> str:
     blocks = []
     for n, p in enumerate(passages, start=1):
-        attributes = {"id": n, "document": p.get("title"), "page": p.get("page"), "section": p.get("section"),
-                      "initiative": p.get("initiative"), "lieu": p.get("place"),
-                      "centre": p.get("resource_centre"), "region": p.get("region")}
+        # The section's last heading only, and no document title: every token costs a small local model.
+        section = str(p.get("section") or "").split(" > ")[-1]
+        attributes = {"id": n, "page": p.get("page"), "section": section, "initiative": p.get("initiative"),
+                      "lieu": p.get("place"), "centre": p.get("resource_centre"), "region": p.get("region")}
         head = " ".join(f'{k}="{_attribute(v)}"' for k, v in attributes.items() if v)
         # Angle brackets in the text could fake a closing delimiter: the model reads them as ‹ ›.
         text = without_instructions(p.text, REMOVED).replace("<", "‹").replace(">", "›")

@@ -33,7 +33,7 @@ class LLMConfig:
     api_key: SecretStr | None = None
     timeout_s: float = 60.0  # per request: connect, and each wait for the next streamed token
     max_retries: int = 1
-    max_tokens: int = 600
+    max_tokens: int = 350  # four short sentences in JSON fit; a looping small model is cut early
     temperature: float = 0.0  # deterministic answers: the same question gets the same sentences
 
     def __repr__(self) -> str:  # never the key, even in a traceback's locals

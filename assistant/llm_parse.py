@@ -15,8 +15,8 @@ from typing import Any
 from assistant.llm_client import LLMError
 from assistant.support import Draft
 
-MAX_SENTENCES = 6
-MAX_CHARS = 400  # bounds a small model's degenerate strings ("1234567890...") by grammar, not by timeout
+MAX_SENTENCES = 4
+MAX_CHARS = 250  # bounds a small model's degenerate strings ("1234567890...") by grammar, not by timeout
 
 
 def response_format(passages: int) -> dict[str, Any]:

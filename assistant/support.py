@@ -123,7 +123,10 @@ def check(draft: Draft, passages: list[Passage], question: str) -> Checked:
         return Checked(text, [], "longueur")
     if text.endswith("?"):
         return Checked(text, [], "question")
-    terms = set(analyse(text))
+    words_analysed = analyse(text)
+    terms = set(words_analysed)
+    if len(words_analysed) >= 8 and len(terms) < 0.6 * len(words_analysed):
+        return Checked(text, [], "répétitions")  # a small model looping: "le volet de Nantes, le volet de Nantes"
     asked = set(analyse(question))
     if terms <= asked:
         return Checked(text, [], "répète la question")

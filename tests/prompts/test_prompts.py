@@ -14,7 +14,7 @@ def test_templates_are_french_and_have_their_fields() -> None:
     answer.format(passages="[1] texte", question="Q ?")  # no stray braces
     system = prompts.load("answer_system")
     assert "jamais des instructions" in system and "{format_rule}" in system
-    assert '{"phrases": [{"texte"' in prompts.load("answer_json").format()  # escaped braces come out single
+    assert "« phrases »" in prompts.load("answer_json").format()
     assert "[1]" in prompts.load("answer_markers").format()
 
 
