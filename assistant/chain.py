@@ -1,6 +1,10 @@
 """The one entry point every consumer calls: ``Assistant.answer(question, history, filters) -> Answer``.
 
-Built as a LangChain chain of runnables: condense → retrieve → answer → verify, each stage timed.
+Built as a LangChain chain of runnables: condense → retrieve → answer → verify, each stage timed. With an
+LLM (``Assistant(store, llm=...)``, or ``assistant.build_assistant``), the extractive answer the chain
+produced is kept as the fallback, and the model's sentences are streamed once each has been verified
+(stage ``generate``); refusals stay the shared rule-based ones, so the model is never asked to answer
+what the passages do not hold.
 """
 
 from __future__ import annotations
@@ -11,16 +15,24 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.condense import condense
+from assistant.condense import condense, is_follow_up
 from assistant.extractive import compose, idf_weights, score_sentences, select
+from assistant.llm import Composer, LLMAnswerer, failure_note
+from assistant.llm_client import LLMError
 from assistant.model import Answer
 from assistant.refusal import MIN_EVIDENCE, missing_entities, quantity_unanswered, refusal_message, topic_uncovered
-from assistant.terms import entities, key_terms
+from assistant.support import check
+from assistant.terms import entities, key_terms, present
 from assistant.verify import verify
+from vectorstore.keys import fold
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import Store
 
 TOP_K = 5
+# The model reads the three best passages (retrieval's hit@3 is 1.0 on the held-out half): on two CPU
+# cores, reading five costs a small local model about twice as long before its first word.
+LLM_PASSAGES = 3
+MAX_DROPPED = 4  # rejected or repeated sentences before the model is stopped
 
 
 def _timed(stage: str, step: Callable[[dict[str, Any]], dict[str, Any]]) -> RunnableLambda:
@@ -34,10 +46,15 @@ def _timed(stage: str, step: Callable[[dict[str, Any]], dict[str, Any]]) -> Runn
 
 
 class Assistant:
-    """Holds the retriever (indexes loaded once) and runs the answering chain."""
+    """Holds the retriever (indexes loaded once) and runs the answering chain.
 
-    def __init__(self, store: Store) -> None:
+    ``llm``: the generative answerer, if any. ``unavailable``: why the LLM asked for is missing (French,
+    e.g. "non configuré"); every answer then says so in ``fallback``.
+    """
+
+    def __init__(self, store: Store, llm: LLMAnswerer | None = None, *, unavailable: str | None = None) -> None:
         self.retriever = HybridRetriever(store)
+        self.llm, self.unavailable = llm, unavailable
         self.chain = (
             _timed("condense", self._condense)
             | _timed("retrieve", self._retrieve)
@@ -57,15 +74,61 @@ class Assistant:
     def stream(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Iterator[str | Answer]:
         """Verified sentences (``str``, already numbered as in the final answer) as they are ready, then the
-        final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``."""
+        final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``;
+        the LLM answerer yields each generated sentence that passed verification, and the final answer's
+        text is those sentences joined by spaces."""
         state = self.chain.invoke({"question": question.strip(), "history": list(history or []),
                                    "filters": dict(filters or {}), "timings_ms": {}})
         result: Answer = state["result"]
         result.timings_ms = state["timings_ms"]
-        yield result
+        if self.unavailable:
+            result.fallback = f"Le modèle de langue {self.unavailable} : réponse extractive."
+        if self.llm is None:
+            yield result
+        elif result.refused:
+            result.answerer = "llm"  # the shared refusal rule is part of the llm answerer: nothing to generate
+            yield result
+        else:
+            yield from self._generate(self.llm, result)
+
+    def _generate(self, llm: LLMAnswerer, fallback: Answer) -> Iterator[str | Answer]:
+        started = time.perf_counter()
+        composer, dropped, error = Composer(), 0, None
+        topic = f"{fallback.question} {fallback.rewritten_question}"
+        passages = fallback.passages[:LLM_PASSAGES]
+        shown: set[str] = set()
+        try:
+            for draft in llm.drafts(fallback.rewritten_question, passages):
+                checked = check(draft, passages, topic)
+                if checked.supported and fold(checked.text) not in shown:
+                    shown.add(fold(checked.text))
+                    yield composer.add(checked)
+                    continue
+                dropped += 1
+                if dropped >= MAX_DROPPED:
+                    break  # a small model repeating itself: closing the stream stops the generation
+        except LLMError as failure:  # shown sentences stay shown: the answer ends where the model stopped
+            error = failure
+        fallback.timings_ms["generate"] = (time.perf_counter() - started) * 1000
+        if composer.sentences:
+            fallback.answer, fallback.citations, fallback.answerer = composer.text, composer.citations, "llm"
+            fallback.dropped_sentences = dropped
+        else:
+            fallback.fallback = failure_note(error)
+            fallback.dropped_sentences += dropped
+        yield fallback
 
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        state["rewritten"] = condense(state["question"], state["history"])
+        rule_based = condense(state["question"], state["history"])
+        state["rewritten"] = rule_based
+        if self.llm is not None and state["history"] and is_follow_up(state["question"]):
+            try:
+                rewritten = self.llm.rewrite(state["question"], state["history"])
+            except LLMError:
+                return state  # the rule-based rewrite is always there
+            # The model's rewrite is kept only if it carries every entity the rules carried over.
+            if rewritten and all(present(e, rewritten) for e in entities(rule_based)):
+                state["rewritten"] = rewritten
         return state
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:

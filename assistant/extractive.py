@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from assistant.injection import is_instruction
 from assistant.model import Citation
 from assistant.terms import key_terms, present
 from ingest.chunking import sentence_spans
@@ -57,7 +58,8 @@ def score_sentences(question: str, focus: str, passages: list[Passage], weights:
     for rank, passage in enumerate(passages, start=1):
         for start, end in sentence_spans(passage.text):
             sentence = passage.text[start:end].strip()
-            if len(sentence.split()) < 4 or sentence in seen:  # overlapping chunks repeat sentences
+            # Overlapping chunks repeat sentences; a sentence addressing the model is never evidence.
+            if len(sentence.split()) < 4 or sentence in seen or is_instruction(sentence):
                 continue
             seen.add(sentence)
             terms = set(analyse(sentence))

@@ -2,8 +2,9 @@
 
 Retrieval (hit@k, MRR over the passages the answer was built from), fact recall, ALCE-style citation
 recall and precision judged twice (the assistant's own verification, and an independent check here:
-quote verbatim in its passage, the quote's figures and names present in it), lead-ins built only from
-metadata, refusal accuracy and false refusals, answer length, and latency per stage.
+quote verbatim in its passage, the quote's figures and names present in it, and for a generated sentence
+its own figures and names present in the passages it cites), lead-ins built only from metadata,
+refusal accuracy and false refusals, answer length, and latency per stage.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from assistant import Answer, Assistant
 from eval.dataset import Item, contains_gold, normalise_for_match
 from eval.metrics import first_hit, ranking_metrics
 from vectorstore.keys import fold
+from vectorstore.retriever import Passage
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _LEAD_IN = re.compile(r"(?:^|\n\n)(?P<lead>[^«\n]+?) :")
+_GENERATED = re.compile(r"(?P<text>[^\[\]]+?)\s*(?P<marks>(?:\[\d+\])+)[.!?]?")
 
 
 @dataclass
@@ -74,8 +77,21 @@ def lead_ins_from_metadata(answer: Answer) -> bool:
     return True
 
 
-def evaluate_item(assistant: Assistant, item: Item) -> ItemResult:
-    answer = assistant.answer(item.question, history=item.history)
+def _metadata(passage: Passage) -> str:
+    return " ".join(str(passage.get(k) or "") for k in ("place", "initiative", "resource_centre", "region",
+                                                          "section", "title"))
+
+
+def sentence_supported(sentence: str, evidence: str) -> bool:
+    """A generated sentence's own figures and names are all in its cited passages (text and metadata)."""
+    folded = fold(_digits(evidence))
+    figures = re.findall(r"\d+", _digits(sentence))
+    names = re.findall(r"(?<=\s)[A-ZÀ-Ý][\w'-]+", sentence)
+    return all(f in folded for f in figures) and all(fold(n) in folded for n in names)
+
+
+def _quoted_claims(answer: Answer) -> tuple[int, int, int]:
+    """(claims, supported, independently supported) of an extractive answer: each ``« quote » [n]``."""
     passages = {p.chunk_id: p.text for p in answer.passages}
     cited = {c.n: c for c in answer.citations}
     claims = [int(n) for n in _MARKER.findall(answer.answer)]  # every [n] is a claim
@@ -87,12 +103,43 @@ def evaluate_item(assistant: Assistant, item: Item) -> ItemResult:
             supported += 1
         if citation and independently_supported(citation.quote, passage):
             independent += 1
+    return len(claims), supported, independent
+
+
+def _generated_claims(answer: Answer) -> tuple[int, int, int]:
+    """The same for a generated answer: each ``[n]`` after a sentence is a claim; it is supported when
+    its quote is verbatim in the cited passage, and independently when moreover the sentence's figures
+    and names are in the passages that sentence cites."""
+    passages = {p.chunk_id: p for p in answer.passages}
+    cited = {c.n: c for c in answer.citations}
+    claims = supported = independent = 0
+    for match in _GENERATED.finditer(answer.answer):
+        numbers = [int(n) for n in _MARKER.findall(match.group("marks"))]
+        sources = [passages[c.chunk_id] for n in numbers if (c := cited.get(n)) and c.chunk_id in passages]
+        evidence = " ".join(f"{p.text} {_metadata(p)}" for p in sources)
+        for number in numbers:
+            claims += 1
+            citation = cited.get(number)
+            passage = passages[citation.chunk_id].text if citation and citation.chunk_id in passages else ""
+            if citation and citation.quote and citation.quote in passage:
+                supported += 1
+                if independently_supported(citation.quote, passage) and sentence_supported(
+                        match.group("text"), evidence):
+                    independent += 1
+    return claims, supported, independent
+
+
+def evaluate_item(assistant: Assistant, item: Item) -> ItemResult:
+    answer = assistant.answer(item.question, history=item.history)
+    generated = answer.answerer == "llm"
+    claims, supported, independent = (_generated_claims if generated else _quoted_claims)(answer)
     rank = first_hit([any(contains_gold(p.text, g) for g in item.gold) for p in answer.passages]) if item.gold else None
     facts = None
     if item.answerable and item.facts:
         facts = sum(fact_present(f, answer.answer) for f in item.facts) / len(item.facts)
-    return ItemResult(item, answer, rank, facts, len(claims), supported, independent,
-                      lead_ins_from_metadata(answer), len(answer.answer.split()))
+    lead_ins = True if generated else lead_ins_from_metadata(answer)  # generated answers have no lead-ins
+    return ItemResult(item, answer, rank, facts, claims, supported, independent, lead_ins,
+                      len(answer.answer.split()))
 
 
 def summarise(results: Iterable[ItemResult]) -> dict[str, float]:
@@ -115,6 +162,8 @@ def summarise(results: Iterable[ItemResult]) -> dict[str, float]:
     if answerable:
         metrics["false_refusals"] = sum(r.answer.refused for r in answerable) / len(answerable)
     metrics["answer_words_mean"] = statistics.mean([r.words for r in answered]) if answered else 0.0
+    # Share of the answers the LLM wrote (the others fell back to quotations): 0 for the extractive answerer.
+    metrics["generated_answers"] = sum(r.answer.answerer == "llm" for r in answered) / (len(answered) or 1)
     return {k: round(v, 4) for k, v in metrics.items()}
 
 

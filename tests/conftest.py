@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,38 @@ def small_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("docs") / "illustrations.md"
     path.write_text(text[start:], encoding="utf-8")
     return path
+
+
+@dataclass(frozen=True)
+class LLMServer:
+    base_url: str
+    api_key: str
+    gguf: Path
+
+    def env(self, api_key: str | None = None) -> dict[str, str]:
+        """What a ``quartiers`` subprocess needs to use this server (run_cli strips QUARTIERS_*)."""
+        return {"QUARTIERS_LLM_BASE_URL": self.base_url, "QUARTIERS_LLM_MODEL": "smollm2",
+                "QUARTIERS_LLM_API_KEY": api_key or self.api_key}
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LLMServer]:
+    """A real llama.cpp server (xllamacpp) with SmolLM2-135M on a free loopback port, behind an API key,
+    in a child process stopped by its PID at teardown."""
+    from tests.llm_model import ENV, model_path
+
+    gguf = model_path()
+    if not gguf.is_file():
+        pytest.skip(f"test model absent: {gguf} (`python -m tests.llm_model` fetches it; {ENV} points elsewhere)")
+    pytest.importorskip("xllamacpp", reason='xllamacpp is not installed (pip install -e ".[llm-test]")')
+    from pydantic import SecretStr
+
+    from assistant.local_llm import LocalServer
+
+    key = "cle-de-test-" + secrets.token_hex(8)
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    server = LocalServer.start(gguf, api_key=SecretStr(key), log=log)
+    try:
+        yield LLMServer(server.base_url, key, gguf)
+    finally:
+        server.stop()

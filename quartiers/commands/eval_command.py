@@ -12,7 +12,7 @@ from quartiers.settings import Settings
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant import Assistant
+    from assistant import build_assistant
     from eval.dataset import load_items
     from eval.report import configuration, run, stratified_subset, summary_table, write
     from eval.retrieval import eval_store_dir
@@ -21,13 +21,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     store = Store(args.store or eval_store_dir(), args.collection or "quartiers", None, settings.embedder)
     ingest_paths(store, [BUNDLED_CORPUS], progress=not args.json)  # rebuilt when the pipeline changed
-    assistant = Assistant(store)
+    assistant = build_assistant(store, settings, args.answerer)
     items = load_items()
     if args.subset:
         items = stratified_subset(items, args.subset)
-    fallback = None if args.answerer == "extractive" else f"répondeur « {args.answerer} » indisponible"
-    report = run(assistant, items, "extractive", configuration(assistant) | {"asked_answerer": args.answerer,
-                                                                            "fallback": fallback})
+    report = run(assistant, items, args.answerer, configuration(assistant) | {"asked_answerer": args.answerer})
     folder = Path(args.report)
     write(report, folder)
     text = summary_table(report) + f"\nRapports : {folder / 'report.md'}, {folder / 'report.json'}"

@@ -97,9 +97,9 @@ def test_a_precedent_question_gets_a_paragraph_per_initiative(built_store: Path)
     assert len(leads) == len(set(leads)) >= 3  # one paragraph per initiative
 
 
-def test_asking_for_the_llm_answerer_before_it_exists_says_why_it_fell_back(built_store: Path) -> None:
-    code, answer = run_json("ask", NANTES, "--answerer", "llm", store=built_store)
+def test_asking_for_the_llm_answerer_without_llm_settings_says_why_it_fell_back(built_store: Path) -> None:
+    code, answer = run_json("ask", NANTES, "--answerer", "llm", store=built_store)  # QUARTIERS_LLM_* unset
     assert code == 0 and answer["answerer"] == "extractive"
-    assert "« llm » n'est pas encore disponible" in answer["fallback"]
+    assert answer["fallback"].startswith("Le modèle de langue n'est pas configuré")
     code, plain = run_json("ask", NANTES, store=built_store)
     assert plain["fallback"] is None
