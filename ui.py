@@ -45,6 +45,11 @@ def build_app(service: Service) -> gr.Blocks:
                     with gr.Row():
                         send = gr.Button("Envoyer", variant="primary", elem_id="send")
                         restart = gr.Button("Nouvelle conversation", elem_id="restart")
+                    answerer = gr.Radio(
+                        [("Citations extraites des documents", "extractive"),
+                         ("Synthèse rédigée par le modèle de langue, vérifiée phrase à phrase", "llm")],
+                        value="extractive", label="Mode de réponse", visible=service.llm_configured,
+                        elem_id="answerer")
                     vote_note = gr.Markdown(elem_id="vote-note")
                     with gr.Accordion("Filtres (pour les prochaines questions)", open=False, elem_id="filters"):
                         f_source = gr.Dropdown(choices["source"], label="Document", multiselect=True,
@@ -83,7 +88,7 @@ def build_app(service: Service) -> gr.Blocks:
                         remove = gr.Button("Retirer ce document de la base", variant="stop", elem_id="remove")
                 status = gr.Markdown(elem_id="documents-status")
 
-        ask_inputs = [question, conversation, answers, f_source, f_region, f_centre]
+        ask_inputs = [question, conversation, answers, f_source, f_region, f_centre, answerer]
         ask_outputs = [question, conversation, answers, sources, selected]
         send.click(chat.respond, ask_inputs, ask_outputs)
         question.submit(chat.respond, ask_inputs, ask_outputs)
@@ -117,16 +122,16 @@ def build_app(service: Service) -> gr.Blocks:
 
         table.select(pick, [shown], [initiative_text, chosen])
 
-        def about(initiative: dict[str, Any] | None, messages: Any, turns: Any) -> Any:
+        def about(initiative: dict[str, Any] | None, messages: Any, turns: Any, mode: str) -> Any:
             if initiative is None:
                 yield "", messages, turns, gr.skip(), gr.skip(), gr.Tabs(selected="precedents")
                 return
             prompt = f"Que retenir de l'initiative « {initiative['title']} » ?"
             filters = {"initiative": [initiative["initiative_id"]]}
-            for update in chat.respond(prompt, messages, turns, None, None, None, extra=filters):
+            for update in chat.respond(prompt, messages, turns, None, None, None, mode, extra=filters):
                 yield (*update, gr.Tabs(selected="chat"))
 
-        ask_about.click(about, [chosen, conversation, answers], [*ask_outputs, tabs])
+        ask_about.click(about, [chosen, conversation, answers, answerer], [*ask_outputs, tabs])
 
         ingest.click(library.upload, [uploads], [status], concurrency_id="store-writes", concurrency_limit=1).then(
             lambda: None, None, [uploads]).then(refresh_tables, [search, region], tables)

@@ -278,3 +278,34 @@ def test_beyond_loopback_the_app_and_its_documents_need_the_login(store_copy: Pa
             cookie = response.headers["Set-Cookie"].split(";")[0]
         with urllib.request.urlopen(urllib.request.Request(document, headers={"Cookie": cookie})) as response:
             assert response.read(5) == b"%PDF-"
+
+
+def test_llm_mode_streams_only_verified_sentences(llm_server, store_copy: Path, tmp_path: Path) -> None:
+    """Against the real SmolLM2 server: the "rédaction en cours" indicator shows while the model writes,
+    and whatever ends up shown cites passages whose quotes are marked in the sources panel."""
+    from playwright.sync_api import sync_playwright
+
+    with running_app(store_copy, env=llm_server.env()) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+        page.set_default_timeout(600_000)
+        page.goto(url)
+        page.shots = SHOTS / "test_llm_mode_streams_only_verified_sentences"
+        page.shots.mkdir(parents=True, exist_ok=True)
+        page.get_by_label("Synthèse rédigée par le modèle de langue, vérifiée phrase à phrase").check()
+        page.get_by_label("Votre question").fill(NANTES)
+        page.get_by_role("button", name="Envoyer").click()
+        page.locator("#conversation .message.bot", has_text="Rédaction en cours…").wait_for()
+        shot(page, "01-writing")
+        page.locator("#sources h2", has_text="Sources de la réponse 1").wait_for()
+        answer = last_answer(page)
+        assert "Rédaction en cours" not in answer
+        numbers = set(re.findall(r"\[(\d+)\]", answer))
+        assert numbers, answer  # a generated answer or the extractive fallback: cited either way
+        for n in numbers:
+            assert page.locator(f"#src-0-{n}").count() == 1, n  # each [n] has its quote marked
+        if "Note :" in answer:  # the model's sentences were all rejected, or the model failed
+            assert "réponse extractive" in answer
+        shot(page, "02-answer")
+        browser.close()

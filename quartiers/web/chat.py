@@ -38,7 +38,7 @@ class Chat:
         return {key: values for key, values in chosen.items() if values}
 
     def respond(self, question: str, messages: Messages, answers: list[Answer], sources: list[str] | None,
-                regions: list[str] | None, centres: list[str] | None,
+                regions: list[str] | None, centres: list[str] | None, answerer: str | None = "extractive",
                 extra: dict[str, list[str]] | None = None) -> Iterator[tuple[Any, ...]]:
         """Yields (textbox, messages, answers, sources panel, selected turn) as the answer takes shape."""
         question = (question or "").strip()
@@ -47,13 +47,14 @@ class Chat:
             return
         turn = len(answers)
         history = [[a.question, a.answer] for a in answers]
+        working = render.pending_markdown([], turn) if answerer == "llm" else WORKING  # the model writes next
         messages = [*messages, {"role": "user", "content": escape(question, quote=False)},
-                    {"role": "assistant", "content": WORKING}]
+                    {"role": "assistant", "content": working}]
         yield "", messages, answers, self.panel(answers, turn - 1), turn - 1
         filters = {**self.filters(sources, regions, centres), **(extra or {})}
         sentences: list[str] = []
         try:
-            for event in self.service.assistant().stream(question, history, filters):
+            for event in self.service.assistant(answerer or "extractive").stream(question, history, filters):
                 if isinstance(event, Answer):
                     answers = [*answers, event]
                     messages[-1] = {"role": "assistant", "content": render.answer_markdown(event, turn)}

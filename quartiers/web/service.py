@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, build_assistant
 from ingest import SUPPORTED_SUFFIXES
 from quartiers import BUNDLED_CORPUS
 from quartiers.settings import Settings
@@ -47,7 +47,7 @@ class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = open_store(settings)
-        self._assistant: Assistant | None = None
+        self._assistants: dict[str, Assistant] = {}  # by answerer; dropped whenever the store changes
         self._lock = threading.Lock()  # one writer at a time; readers keep the assistant they got
 
     def ensure_corpus(self, progress: bool = True) -> IngestReport | None:
@@ -56,7 +56,7 @@ class Service:
             return None
         with self._lock:
             report = ingest_paths(self.store, [BUNDLED_CORPUS], progress=progress)
-            self._assistant = None
+            self._assistants = {}
         return report
 
     def warm(self) -> None:
@@ -65,10 +65,16 @@ class Service:
         if len(retriever):
             retriever.search("échauffement", k=1)
 
-    def assistant(self) -> Assistant:
-        if self._assistant is None:
-            self._assistant = Assistant(self.store)
-        return self._assistant
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.settings.llm_base_url or self.settings.llm_gguf)
+
+    def assistant(self, answerer: str = "extractive") -> Assistant:
+        """The assistant for ``answerer`` (``build_assistant``: an unreachable LLM means extractive
+        answers that say why)."""
+        if answerer not in self._assistants:
+            self._assistants[answerer] = build_assistant(self.store, self.settings, answerer)
+        return self._assistants[answerer]
 
     def summary(self) -> dict[str, Any]:
         return summary(self.store, self.settings.embedder)
@@ -126,7 +132,7 @@ class Service:
             if accepted:
                 with self._lock:
                     done = ingest_paths(self.store, accepted, progress=True)
-                    self._assistant = None
+                    self._assistants = {}
                 report.files += done.files
                 report.added, report.unchanged, report.removed = done.added, done.unchanged, done.removed
         report.seconds = time.perf_counter() - started
@@ -135,7 +141,7 @@ class Service:
     def remove(self, source: str) -> int:
         with self._lock:
             removed = remove_sources(self.store, [source])[source]
-            self._assistant = None
+            self._assistants = {}
         return removed
 
     def record_feedback(self, answer: Answer, liked: bool) -> Path:
