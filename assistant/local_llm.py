@@ -99,8 +99,9 @@ def serve(gguf: Path, port: int, api_key: str) -> None:
     params.n_ctx = CONTEXT_TOKENS
     params.n_parallel = 1  # one answer at a time: two cores gain nothing from parallel slots
     threads = max(1, os.cpu_count() or 1)
-    params.cpuparams.n_threads = threads
-    params.cpuparams_batch.n_threads = threads
+    for cpu in (params.cpuparams, params.cpuparams_batch):
+        cpu.n_threads = threads
+        cpu.poll = 0  # no busy-waiting between batches: the app (and its embedder) share these cores
     params.sampling.seed = 42
     server = xllamacpp.Server(params)  # noqa: F841 — the server lives as long as this object
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
