@@ -99,7 +99,7 @@ class Assistant:
         shown: set[str] = set()
         try:
             for draft in llm.drafts(fallback.rewritten_question, passages):
-                checked = check(draft, passages, topic)
+                checked = check(draft, passages, topic, entities(fallback.rewritten_question))
                 if checked.supported and fold(checked.text) not in shown:
                     shown.add(fold(checked.text))
                     yield composer.add(checked)

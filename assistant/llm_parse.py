@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from assistant.llm_client import LLMError
-from assistant.support import Draft
+from assistant.support import MAX_CHARS, Draft
 
 MAX_SENTENCES = 4
-MAX_CHARS = 250  # bounds a small model's degenerate strings ("1234567890...") by grammar, not by timeout
+# MAX_CHARS bounds a small model's degenerate strings ("1234567890...") by grammar, not by timeout
 
 
 def response_format(passages: int) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from vectorstore.retriever import Passage
 
 MIN_SUPPORT = 0.6  # share of the sentence's content words found in its cited passages
 MIN_WORDS, MAX_WORDS = 4, 80
+MAX_CHARS = 250  # the JSON schema's bound on a sentence: one that reaches it was cut by the grammar
+MIN_SHARED = 3  # content words a cited passage's best sentence shares with a sentence that names nothing
 METADATA_KEYS = ("place", "initiative", "resource_centre", "region", "section", "title")
 _MONTHS = frozenset(
     fold(m) for m in "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
@@ -116,9 +118,24 @@ def _best_sentence(passage: Passage, terms: set[str]) -> tuple[int, int, int]:
     return best
 
 
-def check(draft: Draft, passages: list[Passage], question: str) -> Checked:
+def _contributes(source: Source, specifics: set[str], terms: set[str], shared: int) -> bool:
+    """A cited passage stays cited only if it backs this sentence itself: it holds one of the sentence's
+    figures or names, or (for a sentence with none) its best sentence shares several content words.
+    ALCE-style precision is per citation: a passage cited beside the right one does not ride along."""
+    if specifics:
+        evidence = _evidence_text(source.passage)[0]
+        held = {n for n in numbers(evidence)}
+        return any((item in held) if item[:1].isdigit() else present(item, evidence) for item in specifics)
+    return shared >= MIN_SHARED
+
+
+def check(draft: Draft, passages: list[Passage], question: str, places: list[str] | None = None) -> Checked:
+    """``places``: the entities the question names; a sentence must rest on a passage naming one of them
+    (a true sentence about Marseille is no answer to a question about Nantes)."""
     text = clean(draft.text)
     words = text.split()
+    if len(draft.text.strip()) >= MAX_CHARS:
+        return Checked(text, [], "phrase tronquée")
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return Checked(text, [], "longueur")
     if text.endswith("?"):
@@ -130,15 +147,19 @@ def check(draft: Draft, passages: list[Passage], question: str) -> Checked:
     asked = set(analyse(question))
     if terms <= asked:
         return Checked(text, [], "répète la question")
+    specifics = numbers(text) | names(text)
     sources: list[Source] = []
     for number in dict.fromkeys(draft.ids):
         if not 1 <= number <= len(passages):
             continue  # an unknown id is removed, not trusted
         overlap, start, end = _best_sentence(passages[number - 1], terms)
-        if overlap:
-            sources.append(Source(passages[number - 1], start, end))
+        source = Source(passages[number - 1], start, end)
+        if overlap and _contributes(source, specifics, terms, overlap):
+            sources.append(source)
     if not sources:
         return Checked(text, [], "aucune source valable")
+    if places and not any(present(place, _evidence_text(s.passage)[0]) for s in sources for place in places):
+        return Checked(text, [], "ne porte pas sur le lieu ou l'acteur demandé")
     evidence_parts = [_evidence_text(s.passage) for s in sources]
     evidence = "\n".join(e for e, _ in evidence_parts)
     if not numbers(text) <= numbers(evidence):

@@ -38,6 +38,37 @@ def test_a_supported_sentence_gets_a_verbatim_quote_from_its_passage() -> None:
     assert source.quote in NANTES_TEXT and "450 ménages" in source.quote
 
 
+MARSEILLE_TEXT = ("Prenant appui sur le Projet Alimentaire Territorial (PAT), le plan d'urgence alimentaire a permis "
+                  "la distribution de près de 27 436 paniers de fruits et légumes, soit près de 270 tonnes.")
+
+
+def test_each_citation_must_back_the_sentence_itself() -> None:
+    """SmolLM2 cited the Nantes passage beside the Marseille one for a Marseille figure: only the
+    passage that holds the figures stays cited."""
+    passages = [passage(NANTES_TEXT), passage(MARSEILLE_TEXT, "c3", "Aix-Marseille")]
+    sentence = "Le plan d'urgence alimentaire a permis la distribution de près de 27 436 paniers de fruits et légumes."
+    checked = check(Draft(sentence, [1, 2]), passages, "Quel plan d'urgence alimentaire ?")
+    assert checked.supported, checked.reason
+    assert [s.passage.chunk_id for s in checked.sources] == ["c3"]
+
+
+def test_a_sentence_about_another_place_does_not_answer_the_place_asked() -> None:
+    passages = [passage(NANTES_TEXT), passage(MARSEILLE_TEXT, "c3", "Aix-Marseille")]
+    sentence = "Le plan d'urgence alimentaire a permis la distribution de près de 27 436 paniers de fruits et légumes."
+    checked = check(Draft(sentence, [1, 2]), passages, "Comment Nantes a-t-elle organisé l'aide alimentaire ?",
+                    ["Nantes"])
+    assert not checked.supported and checked.reason and "lieu" in checked.reason
+
+
+def test_a_sentence_cut_by_the_length_bound_is_not_shown() -> None:
+    cut = ("Prenant appui sur le Projet Alimentaire Territorial (PAT), le plan d'urgence alimentaire a permis la "
+           "distribution de près de 27 436 paniers de fruits et légumes, soit près de 270 tonnes de produits frais "
+           "pour les familles des quartiers prioritaires de la ville pendant quatre semaines durant, soit près de 270 ton")
+    assert len(cut) >= 250
+    checked = check(Draft(cut, [2]), [passage(NANTES_TEXT), passage(MARSEILLE_TEXT, "c3")], "plan alimentaire")
+    assert not checked.supported and checked.reason == "phrase tronquée"
+
+
 @pytest.mark.parametrize("sentence, reason", [
     ("À Nantes, plus de 470 ménages ont été repérés par des associations de quartiers.", "chiffre"),
     ("À Strasbourg, plus de 450 ménages ont été repérés par des associations de quartiers.", "nom"),
