@@ -63,7 +63,8 @@ def test_a_sentence_about_another_place_does_not_answer_the_place_asked() -> Non
 def test_a_sentence_cut_by_the_length_bound_is_not_shown() -> None:
     cut = ("Prenant appui sur le Projet Alimentaire Territorial (PAT), le plan d'urgence alimentaire a permis la "
            "distribution de près de 27 436 paniers de fruits et légumes, soit près de 270 tonnes de produits frais "
-           "pour les familles des quartiers prioritaires de la ville pendant quatre semaines durant, soit près de 270 ton")
+           "pour les familles des quartiers prioritaires de la ville pendant quatre semaines durant, "
+           "soit près de 270 ton")
     assert len(cut) >= 250
     checked = check(Draft(cut, [2]), [passage(NANTES_TEXT), passage(MARSEILLE_TEXT, "c3")], "plan alimentaire")
     assert not checked.supported and checked.reason == "phrase tronquée"
