@@ -291,8 +291,8 @@ def test_llm_mode_streams_only_verified_sentences(llm_server, store_copy: Path, 
         page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
         page.set_default_timeout(600_000)
         page.goto(url)
-        page.shots = SHOTS / "test_llm_mode_streams_only_verified_sentences"
-        page.shots.mkdir(parents=True, exist_ok=True)
+        page.shots = SHOTS / "test_llm_mode_streams_only_verified_sentences"  # type: ignore[attr-defined]
+        page.shots.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
         page.get_by_label("Synthèse rédigée par le modèle de langue, vérifiée phrase à phrase").check()
         page.get_by_label("Votre question").fill(NANTES)
         page.get_by_role("button", name="Envoyer").click()
