@@ -26,7 +26,7 @@ from vectorstore.retriever import Passage
 
 MIN_SUPPORT = 0.6  # share of the sentence's content words found in its cited passages
 MIN_WORDS, MAX_WORDS = 4, 80
-MAX_CHARS = 250  # the JSON schema's bound on a sentence: one that reaches it was cut by the grammar
+MAX_CHARS = 400  # the JSON schema's bound on a sentence: one that reaches it was cut by the grammar
 MIN_SHARED = 3  # content words a cited passage's best sentence shares with a sentence that names nothing
 METADATA_KEYS = ("place", "initiative", "resource_centre", "region", "section", "title")
 _MONTHS = frozenset(

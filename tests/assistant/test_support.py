@@ -8,7 +8,7 @@ from assistant.injection import is_instruction, without_instructions
 from assistant.llm import Composer, format_passages
 from assistant.llm_client import LLMConfig, LLMError
 from assistant.llm_parse import json_drafts, marker_drafts
-from assistant.support import Draft, check
+from assistant.support import MAX_CHARS, Draft, check
 from vectorstore.retriever import Passage
 
 NANTES_TEXT = (
@@ -65,7 +65,8 @@ def test_a_sentence_cut_by_the_length_bound_is_not_shown() -> None:
            "distribution de près de 27 436 paniers de fruits et légumes, soit près de 270 tonnes de produits frais "
            "pour les familles des quartiers prioritaires de la ville pendant quatre semaines durant, "
            "soit près de 270 ton")
-    assert len(cut) >= 250
+    cut = cut.replace("soit près de 270 ton", "soit près de 270 tonnes, " * 8 + "soit près de 270 ton")
+    assert len(cut) >= MAX_CHARS
     checked = check(Draft(cut, [2]), [passage(NANTES_TEXT), passage(MARSEILLE_TEXT, "c3")], "plan alimentaire")
     assert not checked.supported and checked.reason == "phrase tronquée"
 
