@@ -73,6 +73,18 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
         yield url, store
 
 
+def open_page(playwright, url: str, name: str, timeout_ms: int):
+    """Debian's Chromium, headless, at 1280×800 in French, on ``url``; screenshots go to SHOTS/name."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+    tab = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    tab.set_default_timeout(timeout_ms)
+    tab.goto(url)
+    tab.shots = SHOTS / name
+    tab.shots.mkdir(parents=True, exist_ok=True)
+    return browser, tab
+
+
 @pytest.fixture
 def page(app_url: tuple[str, Path], request: pytest.FixtureRequest) -> Iterator[object]:
     if not CHROMIUM.exists():
@@ -80,13 +92,7 @@ def page(app_url: tuple[str, Path], request: pytest.FixtureRequest) -> Iterator[
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        tab = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-        tab.set_default_timeout(90_000)
-        tab.goto(app_url[0])
-        tab.shots = SHOTS / request.node.name  # type: ignore[attr-defined]
-        tab.shots.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+        browser, tab = open_page(playwright, app_url[0], request.node.name, timeout_ms=90_000)
         yield tab
         browser.close()
 
@@ -286,13 +292,7 @@ def test_llm_mode_streams_only_verified_sentences(llm_server, store_copy: Path, 
     from playwright.sync_api import sync_playwright
 
     with running_app(store_copy, env=llm_server.env()) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-        page.set_default_timeout(600_000)
-        page.goto(url)
-        page.shots = SHOTS / "test_llm_mode_streams_only_verified_sentences"  # type: ignore[attr-defined]
-        page.shots.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+        browser, page = open_page(playwright, url, "test_llm_mode_streams_only_verified_sentences", 600_000)
         page.get_by_label("Synthèse rédigée par le modèle de langue, vérifiée phrase à phrase").check()
         page.get_by_label("Votre question").fill(NANTES)
         page.get_by_role("button", name="Envoyer").click()
