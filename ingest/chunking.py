@@ -57,15 +57,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def chunk_sections(paired: list[tuple[Block, Section]], doc_sha256: str) -> list[Chunk]:
+    """Chunks of the text, then chunks of the footnotes: a note never cuts the passage it interrupts."""
     chunks: list[Chunk] = []
-    group: list[tuple[Block, Section]] = []
-    for item in paired:
-        if group and (group[-1][1].path != item[1].path or group[-1][1].initiative is not item[1].initiative):
+    for kind_is_note in (False, True):
+        group: list[tuple[Block, Section]] = []
+        for item in (i for i in paired if (i[0].kind == "footnote") == kind_is_note):
+            previous = group[-1] if group else None
+            if previous is not None and (
+                previous[1].path != item[1].path or previous[1].initiative is not item[1].initiative
+            ):
+                chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
+                group = []
+            group.append(item)
+        if group:
             chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
-            group = []
-        group.append(item)
-    if group:
-        chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
     return chunks
 
 

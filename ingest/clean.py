@@ -75,8 +75,11 @@ def append_text(block: Block, text: str, page: int | None) -> None:
 def merge_cut_paragraphs(blocks: list[Block]) -> list[Block]:
     """Rejoin paragraphs split mid-sentence by a page break or a stray blank line."""
     merged: list[Block] = []
+    previous: Block | None = None  # the last block that is not a footnote: notes at a page's end don't cut
     for block in blocks:
-        previous = merged[-1] if merged else None
+        if block.kind == "footnote":
+            merged.append(block)
+            continue
         if (
             previous is not None
             and previous.kind == block.kind == "paragraph"
@@ -91,4 +94,5 @@ def merge_cut_paragraphs(blocks: list[Block]) -> list[Block]:
                 previous.page_starts.append((base + offset, page))
         else:
             merged.append(block)
+            previous = block
     return merged

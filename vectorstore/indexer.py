@@ -36,6 +36,10 @@ class FileResult:
     pages: int | None = None
     embedded: int = 0  # chunks embedded by this run (the others came from the cache)
     warnings: list[str] = field(default_factory=list)
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    extraction: dict[str, Any] | None = None  # the PDF extraction report (pages, extractors, glue...)
 
 
 @dataclass
@@ -123,7 +127,8 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
         return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
     previous = records.get(document.source)
-    result = FileResult(document.source, "added", pages=document.page_count)
+    result = FileResult(document.source, "added", pages=document.page_count, title=document.title,
+                        publisher=document.publisher, date=document.date, extraction=document.extraction or None)
     version = document_version(store, document)
     if previous is not None and previous.doc_version == version and store.count_version(version) == previous.chunks:
         result.status, result.chunks = "unchanged", previous.chunks
@@ -147,7 +152,7 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         source=document.source, title=document.title, sha256=document.sha256, kind=document.kind,
         pages=document.page_count, chunks=len(document.chunks), pipeline_version=PIPELINE_VERSION,
         embedder=store.embedder.name, embedder_version=store.embedder.version, stored_file=stored_file,
-        doc_version=version,
+        doc_version=version, publisher=document.publisher, date=document.date, extraction=document.extraction or None,
         initiatives=[{k: v for k, v in i.__dict__.items()} for i in document.initiatives], signature=sig,
     )
     store.write_record(record)
@@ -206,6 +211,9 @@ def _metadata(store: Store, document: ParsedDocument, version: str, chunk: Chunk
         "doc_sha256": document.sha256, "doc_version": version, "text_sha256": text_hash,
         "embedder": store.embedder.name, "position": int(chunk.chunk_id.rsplit(":", 1)[1]),
     }
+    for key in ("publisher", "date"):
+        if getattr(document, key):
+            meta[key] = getattr(document, key)
     if chunk.pages:
         meta["page"], meta["pages"], meta["page_offsets"] = chunk.pages[0], chunk.pages, chunk.page_offsets
     initiative = chunk.initiative

@@ -44,7 +44,8 @@ class Passage:
             "page": meta.get("page"), "pages": list(meta["pages"]) if meta.get("pages") else None,
             "section": meta.get("section"), "initiative": meta.get("initiative"),
             "initiative_id": meta.get("initiative_id"), "resource_centre": meta.get("resource_centre"),
-            "region": meta.get("region"), "place": meta.get("place"), "text": self.text,
+            "region": meta.get("region"), "place": meta.get("place"), "publisher": meta.get("publisher"),
+            "date": meta.get("date"), "text": self.text,
             "score": round(self.score, 6),
         }
 
