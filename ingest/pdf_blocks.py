@@ -140,6 +140,17 @@ def build_blocks(pages: list[list[Line]], outline: dict[str, int] | None = None)
     return blocks
 
 
+def _reads_as_heading(text: str, first_line: str, outline: dict[str, int]) -> bool:
+    """A run of large or bold lines is a heading only if it reads as one: short, not a sentence. Bold
+    sentences inside a paragraph (emphasis) and pages set in a larger size are text."""
+    if _key(first_line) in outline or _numbered_level(first_line):
+        return True
+    words = text.split()
+    return len(words) <= 2 * _MAX_HEADING_WORDS and not text.rstrip().endswith((".", ";", ",")) and not (
+        text[:1].islower()
+    )
+
+
 def _continues_heading(previous: Line, line: Line, line_gap: float) -> bool:
     """A heading wrapped over several lines: same size and weight, just below, not numbered itself."""
     return (
@@ -164,7 +175,7 @@ def _paragraphs(lines: list[Line], styles: _Styles, line_gap: float, heading_lev
         block = Block("paragraph", "", italic=all(line.italic for line, _ in current))
         for line, _ in current:
             append_text(block, line.text, line.page)
-        if level:
+        if level and _reads_as_heading(block.text, current[0][0].text, outline):
             block.kind, block.level, block.italic = "heading", level, False
         blocks.append(block)
         current.clear()

@@ -59,7 +59,7 @@ def _end_numbers(text: str) -> set[int]:
     if not words:
         return set()
     ends = {words[0], words[-1], *words[0].split("/"), *words[-1].split("/")}
-    return {int(w) for w in (e.strip(".-–—()") for e in ends) if w.isdigit() and len(w) <= 4}
+    return {int(w) for w in (e.strip(".-–—()") for e in ends) if w.isascii() and w.isdigit() and len(w) <= 4}
 
 
 def page_number_offset(pages: list[list[Line]]) -> int | None:
