@@ -82,7 +82,8 @@ def retrieval_items(items: list[ForeignItem]) -> list[ForeignItem]:
     return [i for i in items if i.answerable and i.gold and not i.history]
 
 
-def run(corpus: Path, store_dir: Path, naive: bool = True, progress: bool = True) -> dict[str, dict[str, Any]]:
+def run(corpus: Path, store_dir: Path, naive: bool = True, progress: bool = True,
+        embedder: str | None = None) -> dict[str, dict[str, Any]]:
     """Ingest the corpus' PDFs into ``store_dir`` and evaluate the shipped retrieval (and the naive one)."""
     from vectorstore.indexer import ingest_paths
     from vectorstore.retriever import HybridRetriever
@@ -90,7 +91,7 @@ def run(corpus: Path, store_dir: Path, naive: bool = True, progress: bool = True
 
     items = retrieval_items(load_foreign(corpus))
     pdfs = sorted({corpus / i.doc for i in items})
-    store = Store(store_dir)
+    store = Store(store_dir, "quartiers", None, embedder or os.environ.get("QUARTIERS_EMBEDDER") or "e5")
     ingest_paths(store, pdfs, progress=progress)
     retriever = HybridRetriever(store)
     systems: dict[str, Callable[[str], list[Hit]]] = {

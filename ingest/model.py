@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-# footnotes are kept apart from the text they interrupt; contents pages are read for structure, not indexed
-BlockKind = Literal["heading", "paragraph", "footnote", "contents"]
+# footnotes are kept apart from the text they interrupt; contents pages are read for structure, not indexed;
+# a table block holds whole rows (one per paragraph) and becomes a chunk of its own
+BlockKind = Literal["heading", "paragraph", "footnote", "contents", "table"]
 
 
 @dataclass

@@ -25,6 +25,7 @@ from ingest.model import Block
 from ingest.ocr import PACKAGES, ocr_language, ocr_lines
 from ingest.pdf_blocks import build_blocks, outline_titles
 from ingest.pdf_lines import Line, pdfium_lines, pypdf_lines
+from ingest.pdf_tables import Table, place_tables, read_tables, ruled_pages
 from ingest.running import drop_running_lines
 
 _MIN_TEXT_CHARS_PER_PAGE = 20  # below this on average, the PDF is a scan without a text layer
@@ -66,6 +67,11 @@ def read_pdf(path: Path) -> PdfExtraction:
     if text_chars < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
         pages, extractors = _ocr(path, document, pages, extractors)
     pages, running = drop_running_lines(pages)
+    tables = _tables(path, document)
+    for page_tables in _by_page(tables, len(pages)):
+        if page_tables:
+            index = page_tables[0].page - 1
+            pages[index] = place_tables(pages[index], page_tables, Line)
     outline = _outline(reader)
     blocks = build_blocks(pages, outline_titles(outline))
     facts = document_facts(pages, _metadata(reader, "title"), _metadata(reader, "author"))
@@ -81,11 +87,29 @@ def read_pdf(path: Path) -> PdfExtraction:
         "outline_entries": len(outline),
         "headings": sum(1 for block in blocks if block.kind == "heading"),
         "footnotes": sum(1 for block in blocks if block.kind == "footnote"),
+        "tables": len(tables),
+        "table_pages": sorted({table.page for table in tables}),
         "contents_pages": sorted({p for block in blocks if block.kind == "contents" for _, p in block.page_starts}),
     }
     if document is not None:
         document.close()
     return PdfExtraction(blocks, len(reader.pages), facts, report)
+
+
+def _tables(path: Path, document: Any) -> list[Table]:
+    if document is None:
+        return []
+    try:
+        return read_tables(path, ruled_pages(document))
+    except Exception:  # tables are a refinement: without them, cells stay as loose lines
+        return []
+
+
+def _by_page(tables: list[Table], count: int) -> list[list[Table]]:
+    pages: list[list[Table]] = [[] for _ in range(count)]
+    for table in tables:
+        pages[table.page - 1].append(table)
+    return pages
 
 
 def _open(path: Path) -> pypdf.PdfReader:

@@ -17,6 +17,7 @@ from statistics import median
 from ingest.clean import append_text
 from ingest.model import Block
 from ingest.pdf_lines import Line
+from ingest.pdf_tables import render_rows
 from vectorstore.keys import fold
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)-]?\s+(?P<title>[A-ZÀ-Ý«\"'(].{2,})$")
@@ -25,6 +26,8 @@ _LETTERED = re.compile(r"^(?P<num>[A-H])[.)-]\s+(?P<title>[A-ZÀ-Ý«\"'(].{2,})
 _FOOTNOTE_START = re.compile(r"^(?:\(?\d{1,3}\)|\d{1,3}|[⁰-⁹]+)\s*[^\s\d.,%]")
 _CONTENTS_LINE = re.compile(r"(?:\.{2,}|…|\s)\s*(?:p\.\s*)?\d{1,3}$")
 _MAX_HEADING_WORDS = 18
+_TABLE_WORDS = 220
+_HEADER_WORDS = 40
 
 
 def outline_titles(outline: list[tuple[str, int]]) -> dict[str, int]:
@@ -140,6 +143,37 @@ def build_blocks(pages: list[list[Line]], outline: dict[str, int] | None = None)
     return blocks
 
 
+def table_blocks(line: Line) -> list[Block]:
+    """A table as blocks of whole rows (one row per paragraph), at most ~``_TABLE_WORDS`` words each;
+    every part after the first repeats the header row, so each chunk can be read alone."""
+    rendered = render_rows(line.rows or [])
+    header = rendered[0] if len(rendered[0].split()) <= _HEADER_WORDS else ""  # a long first row is data
+    rows = [piece for row in (rendered[1:] if header else rendered) for piece in _split_long(row)]
+    parts: list[list[str]] = [[header] if header else []]
+    for row in rows:
+        if len(parts[-1]) > bool(header) and sum(len(r.split()) for r in parts[-1]) + len(row.split()) > _TABLE_WORDS:
+            parts.append([header] if header else [])
+        parts[-1].append(row)
+    blocks = []
+    for part in parts:
+        block = Block("table", "\n\n".join(part))
+        block.page_starts.append((0, line.page))
+        blocks.append(block)
+    return blocks
+
+
+def _split_long(row: str) -> list[str]:
+    """A row longer than a chunk is cut between its sentences (never inside one)."""
+    if len(row.split()) <= _TABLE_WORDS:
+        return [row]
+    pieces: list[str] = [""]
+    for sentence in re.split(r"(?<=[.!?»])\s+", row):
+        if pieces[-1] and len(pieces[-1].split()) + len(sentence.split()) > _TABLE_WORDS:
+            pieces.append("")
+        pieces[-1] = f"{pieces[-1]} {sentence}".strip()
+    return pieces
+
+
 def _reads_as_heading(text: str, first_line: str, outline: dict[str, int]) -> bool:
     """A run of large or bold lines is a heading only if it reads as one: short, not a sentence. Bold
     sentences inside a paragraph (emphasis) and pages set in a larger size are text."""
@@ -181,6 +215,10 @@ def _paragraphs(lines: list[Line], styles: _Styles, line_gap: float, heading_lev
         current.clear()
 
     for line in lines:
+        if line.rows:  # a table: its own blocks, split by rows, each part under the header row
+            flush()
+            blocks.extend(table_blocks(line))
+            continue
         level = level_of(line)  # type: ignore[operator]
         if current:
             previous, previous_level = current[-1]

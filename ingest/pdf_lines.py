@@ -35,6 +35,7 @@ class Line:
     italic: bool
     text: str
     x: float = 0.0  # left edge
+    rows: list[list[str]] | None = None  # a whole table (ingest.pdf_tables) standing in for its cells
 
 
 def _is_bold(font: str, weight: int = -1) -> bool:

@@ -37,7 +37,7 @@ def simple_pdf(pages: list[list[str]], size: int = 11) -> bytes:
 
 # Richer layouts, written by ReportLab (a real PDF writer, test dependency only): each page is a list of
 # items placed where a word processor would put them.
-Item = tuple[str, float, float, float, str]  # (kind, x, y, size, text); kind: text | bold | sup | rule
+Item = tuple[str, float, float, float, str]  # (kind, x, y, size, text); kind: text | bold | sup | rule | vrule
 
 
 def layout_pdf(path: str, pages: list[list[Item]], outline: list[tuple[str, int, int]] | None = None,
@@ -52,8 +52,11 @@ def layout_pdf(path: str, pages: list[list[Item]], outline: list[tuple[str, int,
         pdf.setAuthor(author)
     for index, items in enumerate(pages):
         for kind, x, y, size, text in items:
-            if kind == "rule":
+            if kind == "rule":  # a horizontal rule of length ``size``
                 pdf.line(x, y, x + size, y)
+                continue
+            if kind == "vrule":  # a vertical rule of length ``size``, downwards
+                pdf.line(x, y, x, y - size)
                 continue
             font = "Helvetica-Bold" if kind == "bold" else "Helvetica"
             pdf.setFont(font, size)
@@ -71,3 +74,23 @@ def layout_pdf(path: str, pages: list[list[Item]], outline: list[tuple[str, int,
 def paragraph(lines: list[str], x: float = 72, top: float = 700, size: float = 11, leading: float = 14,
               kind: str = "text") -> list[Item]:
     return [(kind, x, top - i * leading, size, line) for i, line in enumerate(lines)]
+
+
+def ruled_table(rows: list[list[str]], x: float = 72, top: float = 640, widths: tuple[float, ...] = (180, 120, 100),
+                height: float = 20, size: float = 10) -> list[Item]:
+    """A table drawn as a word processor does: cell text inside a full grid of rules."""
+    items: list[Item] = []
+    total = sum(widths)
+    for r, row in enumerate(rows):
+        y = top - r * height
+        items.append(("rule", x, y, total, ""))
+        left = x
+        for width, cell in zip(widths, row, strict=True):
+            items.append(("text", left + 4, y - height + 6, size, cell))
+            left += width
+    items.append(("rule", x, top - len(rows) * height, total, ""))
+    left = x
+    for width in (*widths, 0):
+        items.append(("vrule", left, top, len(rows) * height, ""))
+        left += width
+    return items

@@ -15,7 +15,7 @@ from vectorstore.keys import fold
 from vectorstore.precedents import find_precedents
 
 INITIATIVE_COLUMNS = ["Initiative", "Centre de ressources", "Région", "Lieu", "Pages"]
-DOCUMENT_COLUMNS = ["Titre", "Fichier", "Pages", "Passages", "Initiatives"]
+DOCUMENT_COLUMNS = ["Titre", "Fichier", "Éditeur", "Date", "Pages", "Passages", "Initiatives", "Lecture du PDF"]
 ALL_REGIONS = "Toutes les régions"
 
 
@@ -63,8 +63,8 @@ class Library:
         counts: dict[str, int] = {}
         for initiative in data["initiatives"]:
             counts[initiative["source"]] = counts.get(initiative["source"], 0) + 1
-        return [[d["title"], d["source"], d["pages"] or "", d["chunks"], counts.get(d["source"], 0)]
-                for d in data["documents"]]
+        return [[d["title"], d["source"], d.get("publisher") or "", d.get("date") or "", d["pages"] or "", d["chunks"],
+                 counts.get(d["source"], 0), reading_summary(d.get("extraction"))] for d in data["documents"]]
 
     def upload(self, files: list[Any] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:  # noqa: B008
         """Ingests uploads (Gradio stored them under names of its own); returns a French report.
@@ -79,8 +79,9 @@ class Library:
             if result.status == "failed":
                 lines.append(f"- **Échec** : {escape(result.error or result.source)}")
             else:
+                reading = reading_summary(result.extraction)
                 lines.append(f"- {escape(result.source)} : {labels[result.status]}, "
-                             f"{result.chunks} passages")
+                             f"{result.chunks} passages" + (f" ({escape(reading)})" if reading else ""))
             lines += [f"- **Attention** : {escape(w)}" for w in result.warnings]
         return f"**Indexation terminée en {report.seconds:.1f} s.**\n\n" + "\n".join(lines)
 
@@ -91,6 +92,30 @@ class Library:
         if removed < 0:
             return f"{escape(source)} : document inconnu dans cette base."
         return f"**{escape(source)}** retiré ({removed} passages supprimés)."
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+
+
+def reading_summary(extraction: dict[str, Any] | None) -> str:
+    """How a PDF was read, in one French line: why a document may answer badly is visible at a glance."""
+    if not extraction:
+        return ""
+    names = {"pypdf": "pypdf", "pdfium": "PDFium", "ocr": "OCR"}
+    parts = [" · ".join(f"{names[k]} {n} p." for k, n in extraction.get("extractors", {}).items())]
+    before, after = extraction.get("glued_share_before", 0.0), extraction.get("glued_share_after", 0.0)
+    parts.append(f"mots collés {_percent(before)} → {_percent(after)}" if before != after
+                 else f"mots collés {_percent(after)}")
+    if extraction.get("running_lines_removed"):
+        parts.append(f"{extraction['running_lines_removed']} lignes d'en-tête ou de pied retirées")
+    if extraction.get("footnotes"):
+        parts.append(f"{extraction['footnotes']} notes de bas de page")
+    if extraction.get("contents_pages"):
+        parts.append("sommaire p. " + ", ".join(map(str, extraction["contents_pages"])))
+    if extraction.get("empty_pages"):
+        parts.append("pages sans texte : " + ", ".join(map(str, extraction["empty_pages"])))
+    return " ; ".join(parts)
 
 
 def _path(file: Any) -> str:

@@ -121,3 +121,13 @@ def test_each_foreign_pdf_parses_into_sized_chunks(name: str) -> None:
     document = parse_file(Path(CORPUS / name))
     sizes = [len(chunk.text.split()) for chunk in document.chunks]
     assert sizes and max(sizes) <= 400
+
+
+def test_tables_come_out_row_by_row(cerema: ParsedDocument, dgcs: ParsedDocument) -> None:
+    assert cerema.extraction["table_pages"] == [12, 14, 17]
+    [example] = [c for c in cerema.chunks if "Distance acceptable" in c.text and " | " in c.text]
+    assert "Distance acceptable (D) = (C) x 1,5 | 100 m | 140 m" in example.text
+    assert dgcs.extraction["table_pages"] == [8, 15, 24]  # the training-level table, repeated three times
+    levels = [c for c in dgcs.chunks if c.text.startswith(("NIVEAU | DEFINITION", "NIVE AU"))
+              or "\n\nNIVEAU | DEFINITION" in c.text]
+    assert {page for c in levels for page in c.pages} >= {8, 24}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest import ParsedDocument, parse_file
-from tests.pdf_maker import Item, layout_pdf, paragraph
+from tests.pdf_maker import Item, layout_pdf, paragraph, ruled_table
 
 PLACES = ["Nantes", "Rennes", "Brest", "Lorient", "Vannes", "Quimper", "Angers", "Laval"]
 BODY = [
@@ -104,3 +104,43 @@ def test_title_publisher_and_date_from_what_the_first_page_states(tmp_path: Path
     assert document.title == "Raccordement des copropriétés"
     assert document.publisher == "Direction générale de la cohésion sociale"
     assert document.date == "juillet 2019"
+
+
+ROWS = [["Type de chauffage", "Coût par logement", "Délai"],
+        ["Chaudière collective", "1 200 €", "3 mois"],
+        ["Radiateurs individuels", "2 500 €", "6 mois"],
+        ["Plancher chauffant", "3 100 €", "8 mois"],
+        ["Chauffage électrique", "4 000 €", "9 mois"]]
+
+
+def test_a_ruled_table_stays_whole_with_its_caption(tmp_path: Path) -> None:
+    page: list[Item] = [
+        ("bold", 72, 760, 16, "Coûts du raccordement"),
+        *paragraph(BODY, top=730),
+        ("text", 72, 660, 11, "Tableau 1 : coûts et délais par type de chauffage"),
+        *ruled_table(ROWS),
+        *paragraph(["Ces montants sont des moyennes observées sur les opérations récentes."], top=520),
+    ]
+    document = parse_file(Path(layout_pdf(str(tmp_path / "couts.pdf"), [page, paragraph(BODY)])))
+    assert document.extraction["tables"] == 1
+    [table] = [c for c in document.chunks if "Chaudière collective" in c.text]
+    assert table.text.startswith("Tableau 1 : coûts et délais par type de chauffage\n\nType de chauffage | Coût")
+    for row in ROWS:
+        assert " | ".join(row) in table.text  # each row's cells side by side, in order
+    assert table.section == "Coûts du raccordement"
+    assert "moyennes observées" not in table.text
+
+
+def test_a_long_table_is_split_by_rows_each_part_under_its_header() -> None:
+    from ingest.pdf_blocks import table_blocks
+    from ingest.pdf_lines import Line
+
+    rows = [["Commune", "Mesure"]] + [[f"Commune {i}", "une mesure décrite en quelques mots " * 4] for i in range(40)]
+    blocks = table_blocks(Line(3, 700.0, 10.0, False, False, "", 72.0, rows=rows))
+    assert len(blocks) > 2
+    for block in blocks:
+        assert block.kind == "table" and block.text.startswith("Commune | Mesure\n\n")
+        assert len(block.text.split()) <= 260
+        assert block.page_starts == [(0, 3)]
+    joined = "\n\n".join(block.text for block in blocks)
+    assert all(f"Commune {i} |" in joined for i in range(40))
