@@ -87,7 +87,8 @@ def _table_chunk(item: tuple[Block, Section], caption: str, doc_sha256: str, ind
     text = f"{caption}\n\n{block.text}" if caption else block.text
     header = _header(section.path, section.initiative)
     pages = block.pages_between(0, len(block.text))
-    return Chunk(chunk_id=f"{doc_sha256[:16]}:{index:04d}", text=text, embed_text=f"{header}\n{text}" if header else text,
+    embed_text = f"{header}\n{text}" if header else text
+    return Chunk(chunk_id=f"{doc_sha256[:16]}:{index:04d}", text=text, embed_text=embed_text,
                  section=section.path, pages=pages, initiative=section.initiative, page_offsets=[0] * len(pages))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # footnotes are kept apart from the text they interrupt; contents pages are read for structure, not indexed;
 # a table block holds whole rows (one per paragraph) and becomes a chunk of its own
@@ -75,7 +75,7 @@ class ParsedDocument:
     initiatives: list[Initiative] = field(default_factory=list)
     publisher: str | None = None  # as the first pages state it (PDF); None when they do not
     date: str | None = None  # e.g. "juillet 2019", as stated
-    extraction: dict[str, object] = field(default_factory=dict)  # how each page was read (PDF)
+    extraction: dict[str, Any] = field(default_factory=dict)  # how each page was read (PDF)
 
     @property
     def full_text(self) -> str:

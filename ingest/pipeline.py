@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from ingest.chunking import MAX_WORDS, OVERLAP_WORDS, TARGET_WORDS, chunk_sections
 from ingest.clean import merge_cut_paragraphs
@@ -41,7 +42,7 @@ def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
     source = source or path.name
     page_count: int | None = None
     facts = DocumentFacts()
-    extraction: dict[str, object] = {}
+    extraction: dict[str, Any] = {}
     if kind == "pdf":
         pdf = read_pdf(path)
         blocks, page_count, facts, extraction = pdf.blocks, pdf.page_count, pdf.facts, pdf.report
