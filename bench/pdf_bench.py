@@ -78,7 +78,8 @@ def main() -> None:
     print(f"{'document':<44} {'pages':>5} {'chargeur p/s':>12} {'pypdf seul p/s':>14} {'PDFium':>6} {'tables':>6}")
     for row in rows:
         print(f"{row['document'][:44]:<44} {row['pages']:>5} {row['loader_pages_per_s']:>12} "
-              f"{row.get('baseline_pages_per_s', '—'):>14} {row.get('pdfium_pages', '—'):>6} {row.get('tables', '—'):>6}")
+              f"{row.get('baseline_pages_per_s', '—'):>14} {row.get('pdfium_pages', '—'):>6} "
+              f"{row.get('tables', '—'):>6}")
 
 
 if __name__ == "__main__":

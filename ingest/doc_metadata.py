@@ -59,7 +59,7 @@ def cover_title(pages: list[list[Line]]) -> str | None:
 def document_facts(pages: list[list[Line]], metadata_title: str | None, metadata_author: str | None) -> DocumentFacts:
     """Title, publisher and date as the document states them."""
     facts = DocumentFacts(title=meaningful_title(metadata_title) or cover_title(pages))
-    first = [line for lines in pages[:2] for line in lines]
+    first = [line for lines in pages[:3] for line in lines]
     for line in first:
         if facts.publisher is None and _INSTITUTION.match(line.text):
             facts.publisher = line.text.strip()

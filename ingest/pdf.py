@@ -66,6 +66,7 @@ def read_pdf(path: Path) -> PdfExtraction:
     text_chars = sum(len(line.text) for page in pages for line in page)
     if text_chars < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
         pages, extractors = _ocr(path, document, pages, extractors)
+    facts = document_facts(pages, _metadata(reader, "title"), _metadata(reader, "author"))  # headers state facts too
     pages, running = drop_running_lines(pages)
     tables = _tables(path, document)
     for page_tables in _by_page(tables, len(pages)):
@@ -74,7 +75,6 @@ def read_pdf(path: Path) -> PdfExtraction:
             pages[index] = place_tables(pages[index], page_tables, Line)
     outline = _outline(reader)
     blocks = build_blocks(pages, outline_titles(outline))
-    facts = document_facts(pages, _metadata(reader, "title"), _metadata(reader, "author"))
     report = {
         "pages": len(pages),
         "empty_pages": [i + 1 for i, page in enumerate(pages) if sum(len(line.text) for line in page) < 20],

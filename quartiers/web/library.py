@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.extraction_text import reading_summary
 from quartiers.web import render
 from quartiers.web.service import Service
 from vectorstore.keys import fold
@@ -92,30 +93,6 @@ class Library:
         if removed < 0:
             return f"{escape(source)} : document inconnu dans cette base."
         return f"**{escape(source)}** retiré ({removed} passages supprimés)."
-
-
-def _percent(share: float) -> str:
-    return f"{100 * share:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
-
-
-def reading_summary(extraction: dict[str, Any] | None) -> str:
-    """How a PDF was read, in one French line: why a document may answer badly is visible at a glance."""
-    if not extraction:
-        return ""
-    names = {"pypdf": "pypdf", "pdfium": "PDFium", "ocr": "OCR"}
-    parts = [" · ".join(f"{names[k]} {n} p." for k, n in extraction.get("extractors", {}).items())]
-    before, after = extraction.get("glued_share_before", 0.0), extraction.get("glued_share_after", 0.0)
-    parts.append(f"mots collés {_percent(before)} → {_percent(after)}" if before != after
-                 else f"mots collés {_percent(after)}")
-    if extraction.get("running_lines_removed"):
-        parts.append(f"{extraction['running_lines_removed']} lignes d'en-tête ou de pied retirées")
-    if extraction.get("footnotes"):
-        parts.append(f"{extraction['footnotes']} notes de bas de page")
-    if extraction.get("contents_pages"):
-        parts.append("sommaire p. " + ", ".join(map(str, extraction["contents_pages"])))
-    if extraction.get("empty_pages"):
-        parts.append("pages sans texte : " + ", ".join(map(str, extraction["empty_pages"])))
-    return " ; ".join(parts)
 
 
 def _path(file: Any) -> str:
