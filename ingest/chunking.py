@@ -44,7 +44,20 @@ def split_sentences(block: Block) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(block.text):
         spans.append((start, len(block.text)))
-    return [(a, b) for a, b in spans if block.text[a:b].strip()]
+    return [piece for a, b in spans if block.text[a:b].strip() for piece in _bounded(block.text, a, b)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than a chunk (a run-on line, a list without stops) is cut between words, so
+    that no chunk outgrows ``MAX_WORDS``."""
+    if end - start <= MAX_WORDS * 4 or len(text[start:end].split()) <= MAX_WORDS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    for i in range(0, len(words), TARGET_WORDS):
+        group = words[i : i + TARGET_WORDS]
+        pieces.append((start + group[0][0], start + group[-1][1]))
+    return pieces
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -22,12 +22,25 @@ _MIN_GLUED = 8  # shorter tokens are too ambiguous to judge ("dela" aside, glue 
 _MAX_WORD = 30
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> frozenset[str]:
-    """Lower-case French word forms (pyspellchecker's French frequency list)."""
-    data = resources.files("spellchecker").joinpath("resources/fr.json.gz").read_bytes()
+@lru_cache(maxsize=2)
+def lexicon(language: str = "fr") -> frozenset[str]:
+    """Lower-case word forms of ``language`` (pyspellchecker's frequency list for it)."""
+    data = resources.files("spellchecker").joinpath(f"resources/{language}.json.gz").read_bytes()
     words: dict[str, int] = json.loads(gzip.decompress(data))
     return frozenset(word for word, count in words.items() if count >= 2 and (len(word) > 1 or word in _SHORT_WORDS))
+
+
+def readable_share(text: str) -> tuple[float, float]:
+    """(share of control or replacement characters, share of tokens that are French or English words):
+    what a damaged file's text looks like, whatever the layout."""
+    if not text:
+        return 0.0, 1.0
+    control = sum(1 for ch in text if (ch < " " and ch not in "\n\t") or ch == "\ufffd") / len(text)
+    found = [token.lower() for token in tokens(text) if len(token) > 1]
+    if len(found) < 20:
+        return control, 1.0
+    french, english = lexicon("fr"), lexicon("en")
+    return control, sum(1 for token in found if token in french or token in english) / len(found)
 
 
 def tokens(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from pypdf.errors import PdfReadError
 from ingest.clean import normalise
 from ingest.doc_metadata import DocumentFacts, document_facts
 from ingest.errors import IngestError
-from ingest.glue import GlueMeter, vocabulary
+from ingest.glue import GlueMeter, readable_share, vocabulary
 from ingest.model import Block
 from ingest.ocr import PACKAGES, ocr_language, ocr_lines
 from ingest.pdf_blocks import build_blocks, outline_titles
@@ -30,6 +30,8 @@ from ingest.running import drop_running_lines
 
 _MIN_TEXT_CHARS_PER_PAGE = 20  # below this on average, the PDF is a scan without a text layer
 _GLUED_PAGE = 0.005  # a page with more glued tokens than this is read again with PDFium
+_MAX_CONTROL, _MIN_WORDS = 0.05, 0.3  # a page's text beyond these (control chars, share of words) is damaged
+_MAX_DAMAGED = 0.3  # beyond this share of damaged pages the file is refused (byte-flipped copies lose 40 %+)
 
 
 @dataclass
@@ -44,7 +46,8 @@ def read_pdf(path: Path) -> PdfExtraction:
     """The document's blocks, page count, stated facts and extraction report."""
     reader = _open(path)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-file chatter: one line per file is ours to say
-    pypdf_pages = [_safe_lines(pypdf_lines, page, number) for number, page in enumerate(reader.pages, start=1)]
+    unreadable: set[int] = set()
+    pypdf_pages = [_safe_lines(pypdf_lines, page, number, unreadable) for number, page in enumerate(reader.pages, 1)]
     document = _pdfium_document(path)
     pdfium_text = [_pdfium_text(document, i) for i in range(len(pypdf_pages))] if document is not None else []
     pypdf_text = "\n".join(line.text for page in pypdf_pages for line in page)
@@ -63,6 +66,11 @@ def read_pdf(path: Path) -> PdfExtraction:
         glued_after += glued
         pages.append(kept)
         extractors.append(extractor)
+    damaged = [i + 1 for i, page in enumerate(pages) if _damaged("\n".join(line.text for line in page))]
+    damaged = sorted(set(damaged) | {i + 1 for i in unreadable})
+    if len(damaged) > _MAX_DAMAGED * len(pages):  # a scan's empty pages are not damaged: OCR reads them below
+        raise IngestError(path, f"PDF endommagé : le texte de {len(damaged)} pages sur {len(pages)} est illisible "
+                                "(caractères de contrôle, mots inconnus ou pages qui ne se lisent pas)")
     text_chars = sum(len(line.text) for page in pages for line in page)
     if text_chars < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
         pages, extractors = _ocr(path, document, pages, extractors)
@@ -84,6 +92,7 @@ def read_pdf(path: Path) -> PdfExtraction:
         "glued_share_before": round(glued_before / tokens, 5) if tokens else 0.0,
         "glued_share_after": round(glued_after / tokens, 5) if tokens else 0.0,
         "running_lines_removed": running,
+        "damaged_pages": damaged,
         "outline_entries": len(outline),
         "headings": sum(1 for block in blocks if block.kind == "heading"),
         "footnotes": sum(1 for block in blocks if block.kind == "footnote"),
@@ -122,19 +131,26 @@ def _open(path: Path) -> pypdf.PdfReader:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise IngestError(path, f"PDF illisible ou corrompu ({type(error).__name__})") from error
+        raise IngestError(path, "PDF illisible ou corrompu (structure du fichier endommagée)") from error
     except Exception as error:  # pypdf raises many kinds on damaged files; none may stop the others
         if "decrypt" in str(error).lower() or "crypt" in type(error).__name__.lower():
             raise IngestError(path, "PDF chiffré, impossible d'en extraire le texte") from error
-        raise IngestError(path, f"PDF illisible ou corrompu ({type(error).__name__})") from error
+        raise IngestError(path, "PDF illisible ou corrompu (structure du fichier endommagée)") from error
     return reader
 
 
-def _safe_lines(read: Any, page: Any, number: int) -> list[Line]:
+def _safe_lines(read: Any, page: Any, number: int, failed: set[int] | None = None) -> list[Line]:
     try:
         return list(read(page, number))
     except Exception:  # one damaged page must not cost the rest of the document
+        if failed is not None:
+            failed.add(number - 1)
         return []
+
+
+def _damaged(text: str) -> bool:
+    control, words = readable_share(text)
+    return control > _MAX_CONTROL or words < _MIN_WORDS
 
 
 def _pdfium_document(path: Path) -> Any:
@@ -173,7 +189,7 @@ def _ocr(
             try:
                 pages[i], extractors[i] = ocr_lines(document, i, language), "ocr"
             except Exception as error:
-                raise IngestError(path, f"OCR impossible à la page {i + 1} ({type(error).__name__})") from error
+                raise IngestError(path, f"OCR impossible à la page {i + 1} (Tesseract a échoué)") from error
     if sum(len(line.text) for page in pages for line in page) < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
         raise IngestError(path, "PDF sans texte extractible : l'OCR n'y a rien lu (pages blanches ou illisibles)")
     return pages, extractors

@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="fichiers ou dossiers (défaut : corpus fourni)")
     ingest.add_argument("--reset", action="store_true", help="vider la base avant d'indexer")
     ingest.add_argument("--no-progress", action="store_true", help="sans barre de progression")
+    ingest.add_argument("--force", action="store_true",
+                        help="remplacer un document même par une version bien plus pauvre (pages, passages)")
 
     remove = commands.add_parser("remove", parents=[common], help="retirer des documents de la base")
     remove.add_argument("sources", nargs="+", help="nom(s) de fichier tel(s) qu'indiqué(s) par stats")

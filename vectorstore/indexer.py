@@ -75,7 +75,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> IngestReport:
+def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, force: bool = False) -> IngestReport:
+    """Ingest files and folders; ``force`` replaces a document even by a much poorer version of it."""
     started = time.perf_counter()
     report = IngestReport()
     store.embedder  # noqa: B018 - refuse a mismatched embedder before touching anything
@@ -87,7 +88,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> 
             report.files.append(FileResult(path.name, "failed", error=error))
             continue
         seen[path.name] = path
-        report.files.append(_ingest_file(store, path, records, report, progress))
+        report.files.append(_ingest_file(store, path, records, report, progress, force=force))
     for source, record in sorted(records.items()):  # stale documents not named in this run
         if not _is_current(store, record) and source not in {f.source for f in report.files}:
             copy = store.documents_folder / record.stored_file
@@ -119,7 +120,7 @@ def document_version(store: Store, document: ParsedDocument) -> str:
 
 
 def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], report: IngestReport,
-                 progress: bool, source: str | None = None) -> FileResult:
+                 progress: bool, source: str | None = None, force: bool = False) -> FileResult:
     try:
         if not path.exists():
             raise IngestError(path, "fichier introuvable")
@@ -127,6 +128,9 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
         return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
     previous = records.get(document.source)
+    poorer = _much_poorer(document, previous) if previous is not None and previous.sha256 != document.sha256 else None
+    if poorer is not None and not force:
+        return FileResult(document.source, "failed", error=f"{document.source} : {poorer}")
     result = FileResult(document.source, "added", pages=document.page_count, title=document.title,
                         publisher=document.publisher, date=document.date, extraction=document.extraction or None)
     version = document_version(store, document)
@@ -135,6 +139,9 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         report.unchanged += previous.chunks
         report.removed += _delete_other_versions(store, document.source, version)  # finish a replacement
         return result
+    if damaged := (document.extraction or {}).get("damaged_pages"):
+        result.warnings.append(f"{document.source} : texte illisible à la page ou aux pages "
+                               f"{', '.join(map(str, damaged))} (fichier endommagé ?)")
     sig = signature(document.full_text)
     for other in records.values():
         if other.source != document.source and similarity(sig, other.signature) >= NEAR_DUPLICATE:
@@ -164,6 +171,21 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     result.chunks = len(document.chunks)
     report.added += len(document.chunks)
     return result
+
+
+def _much_poorer(document: ParsedDocument, previous: DocumentRecord) -> str | None:
+    """Why a new version is refused: much less than the stored one (a damaged copy over a good document)."""
+    lost = []
+    if previous.pages and document.page_count is not None and document.page_count < 0.5 * previous.pages:
+        lost.append(f"{document.page_count} pages contre {previous.pages}")
+    if len(document.chunks) < 0.5 * previous.chunks:
+        lost.append(f"{len(document.chunks)} passages contre {previous.chunks}")
+    if len(previous.initiatives) >= 3 and len(document.initiatives) < 0.5 * len(previous.initiatives):
+        lost.append(f"{len(document.initiatives)} initiatives contre {len(previous.initiatives)}")
+    if not lost:
+        return None
+    return ("la nouvelle version est bien plus pauvre que celle de la base (" + ", ".join(lost)
+            + ") : remplacement refusé, la version indexée reste ; relancez avec --force pour remplacer quand même")
 
 
 def _delete_other_versions(store: Store, source: str, version: str) -> int:

@@ -19,7 +19,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.reset:
         embedder_name(settings.embedder)  # an unknown embedder fails here, before --reset wipes anything
         store.reset()
-    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json)
+    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json,
+                          force=args.force)
     if args.json:
         emit(args, report.to_json(), "")
         return 1 if report.failed else 0
