@@ -43,7 +43,8 @@ def test_pathological_markup_is_read_in_linear_time_and_long_lines_are_cut(tmp_p
     from ingest import parse_file
 
     brackets = tmp_path / "crochets.md"
-    brackets.write_text("# Titre\n\n" + "[" * 200_000 + "\n\nUne phrase lisible après les crochets.\n", encoding="utf-8")
+    brackets.write_text("# Titre\n\n" + "[" * 200_000 + "\n\nUne phrase lisible après les crochets.\n",
+                        encoding="utf-8")
     document = parse_file(brackets)  # minutes before the patterns were bounded, a fraction of a second now
     assert "Une phrase lisible après les crochets." in document.full_text
     run_on = tmp_path / "sans-point.txt"
