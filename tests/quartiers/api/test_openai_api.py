@@ -3,30 +3,20 @@ of the bundled-corpus store, and the real ``openai`` Python client, as Open WebU
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli, run_json
+from tests.quartiers.api.conftest import KEY
 from tests.quartiers.api.servers import Running, running
 from vectorstore.keys import fold
 
 openai = pytest.importorskip("openai")
 pytestmark = pytest.mark.slow
-KEY = "cle-api-de-test-7f3a9c"
 NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
-
-
-@pytest.fixture(scope="module")
-def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    store = tmp_path_factory.mktemp("api") / "store"
-    shutil.copytree(built_store, store)
-    with running("serve", store, env={"QUARTIERS_API_KEY": KEY}, ready_key=KEY) as up:
-        yield up
 
 
 @pytest.fixture
