@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[common], help="l'API compatible OpenAI et le serveur MCP seuls")
     serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
-    serve.add_argument("--port", type=_positive, default=8000, help="port (défaut : 8000)")
+    serve.add_argument("--port", type=_positive, default=7861, help="port (défaut : 7861)")
     return parser
 
 

@@ -33,14 +33,14 @@ class Running:
 
 @contextmanager
 def running(command: str, store: Path, env: dict[str, str] | None = None, ready: str = "/v1/models",
-            ready_key: str | None = None) -> Iterator[Running]:
+            ready_key: str | None = None, host: str = "127.0.0.1") -> Iterator[Running]:
     port = free_port()
     log = store.parent / f"{command}-{port}.log"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
     full_env.update({"HF_HUB_OFFLINE": "1", **(env or {})})
     with log.open("w") as out:
-        server = subprocess.Popen(cli_command(command, "--store", store, "--port", str(port)), stdout=out,
-                                  stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
+        command_line = cli_command(command, "--store", store, "--host", host, "--port", str(port))
+        server = subprocess.Popen(command_line, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {ready_key}"} if ready_key else {}
     try:

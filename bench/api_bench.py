@@ -1,0 +1,115 @@
+"""API answer latency beside in-process ``Assistant.answer`` (same store, same questions, same run), then a
+burst of 20 concurrent API requests. Loopback only: the server is ``quartiers serve`` in a child process
+on a free 127.0.0.1 port, behind a random key, stopped by its PID at the end.
+
+    .venv/bin/python -m bench.api_bench [--store DIR]
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.common import percentiles, prepared_store
+from eval.dataset import load_items
+
+BURST = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _messages(question: str, history: list[list[str]]) -> list[dict[str, str]]:
+    turns = [m for user, reply in history for m in ({"role": "user", "content": user},
+                                                     {"role": "assistant", "content": reply})]
+    return [*turns, {"role": "user", "content": question}]
+
+
+def main() -> None:
+    import openai
+
+    from assistant import Assistant
+
+    store = prepared_store(__doc__ or "")
+    items = load_items()
+    assistant = Assistant(store)
+    assistant.answer("échauffement")
+    local: list[float] = []
+
+    key, port = secrets.token_hex(16), _free_port()
+    with tempfile.TemporaryDirectory(prefix="quartiers-api-bench-") as folder:
+        copy = Path(folder) / "store"
+        shutil.copytree(store.folder, copy)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
+        env.update({"HF_HUB_OFFLINE": "1", "QUARTIERS_API_KEY": key})
+        server = subprocess.Popen([sys.executable, "-m", "quartiers.cli", "serve", "--store", str(copy),
+                                   "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}/v1"
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(urllib.request.Request(f"{base}/models", headers={
+                        "Authorization": f"Bearer {key}"}), timeout=2)
+                    break
+                except OSError:
+                    assert server.poll() is None, "quartiers serve stopped"
+                    time.sleep(0.5)
+            client = openai.OpenAI(base_url=base, api_key=key, max_retries=0, timeout=300)
+
+            def ask(question: str, history: list[list[str]], stream: bool = False) -> float:
+                started = time.perf_counter()
+                reply = client.chat.completions.create(model="quartiers", messages=_messages(question, history),
+                                                       stream=stream)  # type: ignore[call-overload]
+                if stream:
+                    for _ in reply:
+                        pass
+                else:
+                    assert reply.choices[0].message.content
+                return (time.perf_counter() - started) * 1000
+
+            ask("échauffement", [])
+            remote: list[float] = []
+            for item in items:  # interleaved, so that other load on the machine weighs on both alike
+                started = time.perf_counter()
+                assistant.answer(item.question, history=item.history)
+                local.append((time.perf_counter() - started) * 1000)
+                remote.append(ask(item.question, item.history))
+            streamed = [ask(i.question, i.history, stream=True) for i in items[:40]]
+            burst_items = items[:BURST]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(BURST) as pool:
+                futures = [pool.submit(ask, i.question, i.history) for i in burst_items]
+            burst_wall = time.perf_counter() - started
+            failures = [f.exception() for f in futures if f.exception() is not None]
+            under_load = [f.result() for f in futures if f.exception() is None]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    print(f"API benchmark ({len(items)} questions, extractive, warm, loopback)")
+    for name, samples in (("in-process Assistant.answer", local), ("API, JSON reply", remote),
+                          ("API, streamed (40 questions)", streamed)):
+        p50, p95 = percentiles(samples)
+        print(f"  {name:<30} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    if under_load:
+        p50, p95 = percentiles(under_load)
+        print(f"  {BURST} concurrent API requests: {len(failures)} failures, all answered in {burst_wall:.1f} s, "
+              f"each p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    for failure in failures[:3]:
+        print(f"    failure: {failure!r}")
+
+
+if __name__ == "__main__":
+    main()
