@@ -18,6 +18,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from bench.common import percentiles, prepared_store
 from eval.dataset import load_items
@@ -31,7 +32,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _messages(question: str, history: list[list[str]]) -> list[dict[str, str]]:
+def _messages(question: str, history: list[list[str]]) -> list[Any]:
     turns = [m for user, reply in history for m in ({"role": "user", "content": user},
                                                      {"role": "assistant", "content": reply})]
     return [*turns, {"role": "user", "content": question}]
@@ -70,8 +71,8 @@ def main() -> None:
 
             def ask(question: str, history: list[list[str]], stream: bool = False) -> float:
                 started = time.perf_counter()
-                reply = client.chat.completions.create(model="quartiers", messages=_messages(question, history),
-                                                       stream=stream)  # type: ignore[call-overload]
+                reply: Any = client.chat.completions.create(model="quartiers", stream=stream,
+                                                            messages=_messages(question, history))
                 if stream:
                     for _ in reply:
                         pass
