@@ -74,9 +74,9 @@ def build_router(corpora: Corpora) -> APIRouter:
         if not body.stream:
             async with corpora.slots:
                 answer = await to_thread.run_sync(_answer, assistant.answer, question, history, filters)
-            return completion(answer, body.model, link)
+            return await to_thread.run_sync(completion, answer, body.model, link)  # links read the store
         events = assistant.stream(question, history, filters)
-        return StreamingResponse(_stream(corpora, events, body.model, link), media_type="text/event-stream",
+        return StreamingResponse(_stream(corpora.slots, events, body.model, link), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return router
@@ -101,20 +101,22 @@ def _next(events: Iterator[str | Answer]) -> Any:
         return _END
 
 
-async def _stream(corpora: Corpora, events: Iterator[str | Answer], model: str, link: Link) -> AsyncIterator[str]:
+async def _stream(slots: anyio.CapacityLimiter, events: Iterator[str | Answer], model: str,
+                  link: Link) -> AsyncIterator[str]:
     """Verified sentences as content deltas as soon as the assistant yields them; an answer verified all at
     once (extractive, refusal, fallback) comes as one delta; the last chunk carries the citations."""
     cid, started = completion_id(), time.perf_counter()
     yield _sse(chunk(cid, model, {"role": "assistant", "content": ""}))
     streamed: list[str] = []
     try:
-        async with corpora.slots:
+        async with slots:
             while (event := await to_thread.run_sync(_answer, _next, events)) is not _END:
                 if isinstance(event, Answer):
                     if not streamed:
                         yield _sse(chunk(cid, model, {"content": event.answer}))
                     event.timings_ms.setdefault("api_total", (time.perf_counter() - started) * 1000)
-                    yield _sse(chunk(cid, model, answer_fields(event, link), finish="stop"))
+                    fields = await to_thread.run_sync(answer_fields, event, link)
+                    yield _sse(chunk(cid, model, fields, finish="stop"))
                     break
                 yield _sse(chunk(cid, model, {"content": (" " if streamed else "") + event}))
                 streamed.append(event)

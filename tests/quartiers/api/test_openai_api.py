@@ -136,3 +136,9 @@ def test_documents_route_refuses_unknown_files(server: Running) -> None:
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(request, timeout=10)
     assert missing.value.code == 404
+
+
+def test_llm_answerer_without_a_model_says_why(client) -> None:
+    message = ask(client, NANTES, extra_body={"quartiers": {"answerer": "llm"}}).choices[0].message
+    assert "450 ménages" in message.content and message.model_extra["answerer"] == "extractive"
+    assert "n'est pas configuré" in message.model_extra["fallback"]
