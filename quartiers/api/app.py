@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -22,6 +23,9 @@ def build_api(service: Service, host: str) -> FastAPI:
     """The API for ``service``, guarded as the address it listens on requires (``auth.KeyRule``)."""
     secret = service.settings.api_key
     rule = KeyRule.for_host(secret.get_secret_value() if secret else None, host)
+    if rule.required and rule.key is None:
+        print(f"Note : API et MCP désactivés (réponse 401) : le serveur écoute sur {host} et QUARTIERS_API_KEY "
+              "n'est pas définie.", file=sys.stderr)
     corpora = Corpora(service)
     mcp = build_mcp(corpora)
     # Stateless JSON replies: any number of clients, nothing kept between calls, no session to lose.
