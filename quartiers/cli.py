@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quartiers.commands import ask_commands, eval_command, query_commands, store_commands
+from quartiers.commands import ask_commands, eval_command, query_commands, serve_command, store_commands
 from quartiers.output import fail
 from quartiers.settings import Settings
 
@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", parents=[common], help="l'application web (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, cette machine seule)")
     ui.add_argument("--port", type=_positive, default=7860, help="port (défaut : 7860)")
+
+    serve = commands.add_parser("serve", parents=[common], help="l'API compatible OpenAI et le serveur MCP seuls")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=7861, help="port (défaut : 7861)")
     return parser
 
 
@@ -112,6 +116,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": ask_commands.cmd_chat,
     "eval": eval_command.cmd_eval,
     "ui": cmd_ui,
+    "serve": serve_command.cmd_serve,
 }
 
 
