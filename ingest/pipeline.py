@@ -26,12 +26,12 @@ SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown",
 def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
     """Parse one file; raises IngestError with a French reason naming the file."""
     path = Path(path)
+    if not path.exists():
+        raise IngestError(path, "fichier introuvable")
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise IngestError(path, f"extension « {path.suffix or '(aucune)'} » non prise en charge ({supported})")
-    if not path.exists():
-        raise IngestError(path, "fichier introuvable")
     try:
         data = path.read_bytes()
     except OSError as error:

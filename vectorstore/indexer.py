@@ -94,12 +94,26 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, for
             copy = store.documents_folder / record.stored_file
             if copy.exists():
                 report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
+    _remove_stray_copies(store)
     if report.added or report.removed:
         from vectorstore.retriever import HybridRetriever
 
         HybridRetriever(store).use  # noqa: B018 - derive the lexical and USE indexes now, not at the first question
     report.seconds = time.perf_counter() - started
     return report
+
+
+STRAY_AFTER_S = 600  # a copy no record names, older than this, was left by a run killed midway
+
+
+def _remove_stray_copies(store: Store) -> None:
+    """Delete stored copies that no completion record names (a kill after the old build's chunks went):
+    they would otherwise stay on disk and be served by URL. Recent ones may belong to a run in progress."""
+    named = {record.stored_file for record in store.records_by_source().values()}
+    now = time.time()
+    for copy in store.documents_folder.iterdir():
+        if copy.is_file() and copy.name not in named and now - copy.stat().st_mtime > STRAY_AFTER_S:
+            copy.unlink(missing_ok=True)
 
 
 def _is_current(store: Store, record: DocumentRecord) -> bool:

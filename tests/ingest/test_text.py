@@ -51,3 +51,20 @@ def test_pathological_markup_is_read_in_linear_time_and_long_lines_are_cut(tmp_p
     run_on.write_text("mot " * 20_000, encoding="utf-8")
     chunks = parse_file(run_on).chunks
     assert len(chunks) > 50 and max(len(chunk.text.split()) for chunk in chunks) <= 300
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path) -> None:
+    from ingest import parse_file
+
+    path = tmp_path / "note.txt"
+    path.write_bytes("Les habitants ont créé un jardin partagé à Quimperlé.\n".encode("utf-16"))
+    assert "jardin partagé à Quimperlé" in parse_file(path).full_text
+
+
+def test_a_missing_folder_is_reported_as_missing(tmp_path) -> None:
+    import pytest
+
+    from ingest import IngestError, parse_file
+
+    with pytest.raises(IngestError, match="introuvable"):
+        parse_file(tmp_path / "dossier-absent")
