@@ -71,6 +71,7 @@ def read_pdf(path: Path) -> PdfExtraction:
     if len(damaged) > _MAX_DAMAGED * len(pages):  # a scan's empty pages are not damaged: OCR reads them below
         raise IngestError(path, f"PDF endommagé : le texte de {len(damaged)} pages sur {len(pages)} est illisible "
                                 "(caractères de contrôle, mots inconnus ou pages qui ne se lisent pas)")
+    pages = [[] if i + 1 in damaged else page for i, page in enumerate(pages)]  # garbage is never indexed
     text_chars = sum(len(line.text) for page in pages for line in page)
     if text_chars < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
         pages, extractors = _ocr(path, document, pages, extractors)
