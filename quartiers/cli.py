@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from quartiers import cli_french
 from quartiers.commands import ask_commands, eval_command, query_commands, serve_command, store_commands
 from quartiers.output import fail
 from quartiers.settings import Settings
@@ -28,13 +29,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » : un nombre entier positif est attendu") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} : un nombre entier positif est attendu")
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
+    cli_french.install()
     common = _Parser(add_help=False)
     common.add_argument("--store", type=Path, help="dossier de données (défaut : QUARTIERS_STORE)")
     common.add_argument("--collection", help="collection Chroma (défaut : quartiers)")
