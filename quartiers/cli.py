@@ -128,11 +128,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vectorstore import EmbedderError, StoreError
-    from vectorstore.retriever import FilterError
+    from vectorstore.retriever import FilterError, NoMatchError
 
     try:
         return COMMANDS[args.command](args, settings_from(args))
-    except (StoreError, EmbedderError) as error:
+    except (StoreError, EmbedderError, NoMatchError) as error:
         return fail(args, str(error))
     except FilterError as error:
         fail(args, str(error))

@@ -60,3 +60,13 @@ def test_ask_lines_bad_and_good(built_store: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "clés possibles" in out[2]["detail"] and "un objet JSON par ligne" in out[4]["detail"]
     assert out[5]["citations"] and not out[5]["refused"]
+
+
+def test_a_filter_value_matching_nothing_lists_the_valid_ones(built_store: Path) -> None:
+    result = run_cli("retrieve", "aide alimentaire", "--filter", "region=Bretagne", "--json", store=built_store)
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert "region=Bretagne" in error and "Bretagne - Pays de la Loire" in error
+    ok = run_cli("retrieve", "aide alimentaire", "--filter", "region=bretagne - pays de la loire", "--json",
+                 store=built_store)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["passages"]
