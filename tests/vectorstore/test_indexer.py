@@ -174,4 +174,5 @@ def test_json_errors_and_usage(tmp_path: Path) -> None:
     assert code == 1
     assert report["files"][0] == {
         "source": "absent.pdf", "status": "failed", "chunks": 0, "error": "absent.pdf : fichier introuvable",
-        "pages": None, "embedded": 0, "warnings": []}
+        "pages": None, "embedded": 0, "warnings": [], "title": None, "publisher": None, "date": None,
+        "extraction": None}
