@@ -19,10 +19,25 @@ def anchor(turn: int, n: int) -> str:
     return f"src-{turn}-{n}"
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]()!#|~$])")
+
+
+def plain(text: str, turn: int) -> str:
+    """Document text for the chat's Markdown: HTML and Markdown both escaped, so that a passage holding
+    ``![logo](http://…)`` or ``[site](http://…)`` shows those characters (no image fetched, no live link)
+    and the quote on screen is the stored quote; only our own ``[n]`` become links."""
+    parts, cursor = [], 0
+    for match in CITATION.finditer(text):
+        parts.append(_MARKDOWN.sub(r"\\\1", escape(text[cursor:match.start()], quote=False)))
+        parts.append(f'<a href="#{anchor(turn, int(match.group(1)))}">[{match.group(1)}]</a>')
+        cursor = match.end()
+    parts.append(_MARKDOWN.sub(r"\\\1", escape(text[cursor:], quote=False)))
+    return "".join(parts)
+
+
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The answer as shown in the chat: escaped text, each ``[n]`` a link to its card in the sources panel."""
-    text = escape(answer.answer, quote=False)
-    text = CITATION.sub(lambda m: f'<a href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>', text)
+    text = plain(answer.answer, turn)
     if answer.refused:
         text = "**Les documents ne répondent pas à cette question.**\n\n" + text
     if answer.fallback:
@@ -32,8 +47,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
 
 def pending_markdown(sentences: list[str], turn: int) -> str:
     """Verified sentences streamed so far, with the indicator that more is being written."""
-    done = " ".join(escape(s, quote=False) for s in sentences)
-    done = CITATION.sub(lambda m: f'<a href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>', done)
+    done = " ".join(plain(s, turn) for s in sentences)
     return (done + "\n\n" if done else "") + "*Rédaction en cours…*"
 
 

@@ -66,3 +66,11 @@ def test_exports_reuse_one_folder() -> None:
     answers.append(Answer("Autre ?", "Autre ?", "Autre réponse.", refused=False))
     _, other = chat.export(answers, 1)
     assert other is not None and Path(other).parent == Path(first).parent
+
+
+def test_markdown_from_documents_is_shown_as_text() -> None:
+    answer = Answer("Q ?", "Q ?", "« Voir ![logo](http://h/p.png) et [le site](http://x/y) *ici* » [1]", refused=False)
+    shown = render.answer_markdown(answer, 0)
+    assert "\\!\\[logo\\]\\(http://h/p.png\\)" in shown and "\\[le site\\]\\(http://x/y\\)" in shown
+    assert "\\*ici\\*" in shown
+    assert '<a href="#src-0-1">[1]</a>' in shown  # our own markers stay links
