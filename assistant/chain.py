@@ -32,7 +32,7 @@ from vectorstore.keys import fold
 from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
-from vectorstore.use_index import encode
+from vectorstore.use_index import encode_query
 
 TOP_K = 5
 # The model reads the three best passages (retrieval's hit@3 is 1.0 on the held-out half): on two CPU
@@ -156,7 +156,7 @@ class Assistant:
         candidates = score_sentences(rewritten, question, passages, weights)
         focus_entities = entities(rewritten)
         vectors = self.sentences.matrix([c.text for c in candidates])
-        describe(candidates, rewritten, question, vectors, encode([rewritten])[0], focus_entities)
+        describe(candidates, rewritten, question, vectors, encode_query(rewritten), focus_entities)
         return candidates, focus_entities
 
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:

@@ -126,6 +126,8 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
     if how and initiative and not precedent:
         candidates = [c for c in candidates if c.passage.get("initiative_id") == initiative]
         floor = options["floor"]  # within the initiative, every sentence is on topic
+    if precedent:
+        floor = options["floor"]  # precedents are several initiatives: the best of each, not only the closest
     chosen: list[Candidate] = []
     groups: dict[str, int] = {}
     for candidate in candidates:
