@@ -3,8 +3,8 @@
 Built as a LangChain chain of runnables: condense → retrieve → answer → verify, each stage timed. With an
 LLM (``Assistant(store, llm=...)``, or ``assistant.build_assistant``), the extractive answer the chain
 produced is kept as the fallback, and the model's sentences are streamed once each has been verified
-(stage ``generate``); refusals stay the shared rule-based ones, so the model is never asked to answer
-what the passages do not hold.
+(stage ``generate``); refusals stay the shared answerability decision, so the model is never asked to
+answer what the passages do not hold.
 """
 
 from __future__ import annotations
@@ -15,18 +15,24 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
+from assistant.answerability import assess
 from assistant.condense import condense, is_follow_up
-from assistant.extractive import compose, idf_weights, score_sentences, select
+from assistant.extractive import Candidate, compose, describe, idf_weights, is_how, score_sentences, select
+from assistant.lead_in import Prepositions
 from assistant.llm import Composer, LLMAnswerer, failure_note
 from assistant.llm_client import LLMError
 from assistant.model import Answer
-from assistant.refusal import MIN_EVIDENCE, missing_entities, quantity_unanswered, refusal_message, topic_uncovered
+from assistant.names import CorpusNames
+from assistant.refusal import missing_entities, refusal_message
+from assistant.scorer import Scorer, load_scorer
 from assistant.support import check
 from assistant.terms import entities, key_terms, present
 from assistant.verify import verify
 from vectorstore.keys import fold
-from vectorstore.retriever import HybridRetriever
+from vectorstore.retriever import HybridRetriever, Passage
+from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
+from vectorstore.use_index import encode_query
 
 TOP_K = 5
 # The model reads the three best passages (retrieval's hit@3 is 1.0 on the held-out half): on two CPU
@@ -52,9 +58,17 @@ class Assistant:
     e.g. "non configuré"); every answer then says so in ``fallback``.
     """
 
-    def __init__(self, store: Store, llm: LLMAnswerer | None = None, *, unavailable: str | None = None) -> None:
+    def __init__(self, store: Store, llm: LLMAnswerer | None = None, *, unavailable: str | None = None,
+                 scorer: Scorer | None = None) -> None:
         self.retriever = HybridRetriever(store)
         self.llm, self.unavailable = llm, unavailable
+        self.scorer = scorer or load_scorer()
+        texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())
+        started = time.perf_counter()
+        self.sentences = SentenceIndex(texts, store.folder / "derived" / f"{store.collection_name}-sentences.npz")
+        self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
+        self.prepositions = Prepositions(texts, [str(m.get("region") or "") for m in metadata])
+        self.names = CorpusNames(texts, metadata)
         self.chain = (
             _timed("condense", self._condense)
             | _timed("retrieve", self._retrieve)
@@ -119,7 +133,7 @@ class Assistant:
         yield fallback
 
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        rule_based = condense(state["question"], state["history"])
+        rule_based = self.names.localise(condense(state["question"], state["history"]))
         state["rewritten"] = rule_based
         if self.llm is not None and state["history"] and is_follow_up(state["question"]):
             try:
@@ -135,21 +149,30 @@ class Assistant:
         state["passages"] = self.retriever.search(state["rewritten"], k=TOP_K, filters=state["filters"])
         return state
 
+    def evidence(self, question: str, rewritten: str, passages: list[Passage]) -> tuple[list[Candidate], list[str]]:
+        """Every sentence of the passages with its features, and the entities the question names."""
+        lexical = self.retriever.lexical
+        weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), len(lexical.ids))
+        candidates = score_sentences(rewritten, question, passages, weights)
+        focus_entities = entities(rewritten)
+        vectors = self.sentences.matrix([c.text for c in candidates])
+        describe(candidates, rewritten, question, vectors, encode_query(rewritten), focus_entities)
+        return candidates, focus_entities
+
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
         question, rewritten, passages = state["question"], state["rewritten"], state["passages"]
         result = Answer(question=question, rewritten_question=rewritten, answer="", refused=True,
                         passages=passages)
         missing = missing_entities(rewritten, passages)
-        lexical = self.retriever.lexical
-        weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), len(lexical.ids))
-        candidates = score_sentences(rewritten, question, passages, weights)
-        chosen = select(candidates, question, entities(rewritten))
-        quoted = [c.text for c in chosen]
-        if missing or not chosen or candidates[0].score < MIN_EVIDENCE or topic_uncovered(question, quoted) or (
-                quantity_unanswered(rewritten, quoted)):
+        candidates, focus_entities = self.evidence(question, rewritten, passages)
+        chosen = select(candidates, rewritten, self.scorer, focus_entities)
+        answerability = assess(question, rewritten, candidates, chosen, missing, self.scorer,
+                               self.retriever.lexical.document_frequency)
+        result.answerable = round(answerability.probability, 3)
+        if answerability.probability < self.scorer.threshold:
             result.answer, result.see_also = refusal_message(question, missing), passages[:3]
         else:
-            result.answer, result.citations = compose(chosen)
+            result.answer, result.citations = compose(chosen, self.prepositions, reading_order=is_how(rewritten))
             result.refused = False
         state["result"] = result
         return state

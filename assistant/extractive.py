@@ -1,33 +1,35 @@
 """The default answerer: quotes the sentences of the retrieved passages that answer the question.
 
-Sentences are scored by how much of the question's (idf-weighted) terms they cover, with a bonus for
-figures when the question asks for one and a prior from the passage's rank; redundant ones are
-skipped. They are grouped by initiative under a lead-in built only from metadata, and each quotation
-is followed by its citation number. Nothing else is written: every claim is a verbatim quote.
+Every sentence of the five passages is a candidate, described by features (``assistant.scorer``): its
+semantic similarity to the question (multilingual USE vectors from the store's derived sentence index),
+its lexical coverage of the question's idf-weighted terms, its passage's rank, whether it names what the
+question names and holds the kind of thing asked for. The fitted sentence model turns them into a
+probability; the best sentences are quoted, the one that answers first, grouped by initiative under a
+lead-in built only from metadata, each quotation followed by its citation number. Nothing else is written.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from assistant.injection import is_instruction
+from assistant.lead_in import Prepositions, lead_in
 from assistant.model import Citation
-from assistant.terms import key_terms, present
+from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
+from assistant.terms import is_english, key_terms, present
 from ingest.chunking import sentence_spans
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
 
-MAX_FACTUAL = 4
-MAX_HOW = 6  # "comment...?" asks how something was organised: a short paragraph, not one figure
 _HOW_QUESTION = re.compile(r"^\s*(comment|how|de quelle manière|quelles? (?:modalités|organisation))\b", re.I)
-MAX_PRECEDENT_GROUPS = 4
-PER_PRECEDENT = 2  # a precedent question gets a short paragraph per initiative
-_NUMERIC_QUESTION = re.compile(r"\b(combien|nombre|montant|how many|how much|quel budget|quelle somme)\b", re.I)
 _PRECEDENT_QUESTION = re.compile(
     r"\b(précédents?|initiatives|exemples|quelles actions|quels dispositifs|which initiatives|examples)\b", re.I
 )
+MAX_PRECEDENT_GROUPS = 3  # a precedent question gets one quote per initiative (issue 13 adds its own path)
 
 
 @dataclass
@@ -35,8 +37,11 @@ class Candidate:
     passage: Passage
     start: int
     end: int
-    score: float
+    score: float  # lexical coverage (idf-weighted, the user's own words double)
     terms: set[str]
+    use: float = 0.0
+    probability: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -49,13 +54,12 @@ def idf_weights(terms: list[str], document_frequency: dict[str, int], documents:
 
 
 def score_sentences(question: str, focus: str, passages: list[Passage], weights: dict[str, float]) -> list[Candidate]:
-    """Every sentence of the passages, scored; ``focus`` (the user's own words) weighs double."""
+    """Every sentence of the passages with its lexical coverage; ``focus`` (the user's own words) weighs double."""
     focus_terms = set(key_terms(focus))
     total = sum(weights[t] * (2 if t in focus_terms else 1) for t in weights) or 1.0
-    numeric = bool(_NUMERIC_QUESTION.search(focus))
     seen: set[str] = set()
     candidates = []
-    for rank, passage in enumerate(passages, start=1):
+    for passage in passages:
         for start, end in sentence_spans(passage.text):
             sentence = passage.text[start:end].strip()
             # Overlapping chunks repeat sentences; a sentence addressing the model is never evidence.
@@ -64,41 +68,77 @@ def score_sentences(question: str, focus: str, passages: list[Passage], weights:
             seen.add(sentence)
             terms = set(analyse(sentence))
             covered = sum(w * (2 if t in focus_terms else 1) for t, w in weights.items() if t in terms)
-            score = covered / total + 0.15 / rank + (0.2 if numeric and re.search(r"\d", sentence) else 0.0)
-            candidates.append(Candidate(passage, start, end, score, terms))
-    return sorted(candidates, key=lambda c: -c.score)
+            candidates.append(Candidate(passage, start, end, covered / total, terms))
+    return candidates
 
 
-def select(candidates: list[Candidate], question: str, focus_entities: list[str] | None = None) -> list[Candidate]:
-    """The sentences to quote. Passages that do not name the question's entities count half; a "how"
-    question about one initiative is answered from that initiative alone, as a short paragraph."""
+def _names(passage: Passage, focus_entities: list[str]) -> bool:
+    named = " ".join(str(passage.get(k) or "") for k in ("place", "initiative", "region", "resource_centre"))
+    return any(present(e, f"{passage.text} {named}") for e in focus_entities)
+
+
+def describe(candidates: list[Candidate], question: str, focus: str, vectors: np.ndarray, question_vector: np.ndarray,
+             focus_entities: list[str]) -> None:
+    """Fill each candidate's features (``assistant.scorer.SENTENCE_FEATURES``); ``vectors``: its USE vectors."""
+    if not candidates:
+        return
+    similarities = vectors @ question_vector
+    best_use, best_lexical = float(similarities.max()), max(c.score for c in candidates)
+    figure, kind, english = asks_figure(focus), asked_kind(focus), float(is_english(focus))
+    firsts = {c.passage.chunk_id: min(x.start for x in candidates if x.passage.chunk_id == c.passage.chunk_id)
+              for c in candidates}
+    for candidate, similarity in zip(candidates, similarities, strict=True):
+        text, passage = candidate.text, candidate.passage
+        candidate.use = float(similarity)
+        in_passage = bool(focus_entities) and _names(passage, focus_entities)
+        candidate.features = {
+            "use": candidate.use, "use_gap": candidate.use - best_use, "lexical": candidate.score,
+            "lexical_gap": candidate.score - best_lexical, "rank": 1.0 / (passage.rank or 1),
+            "figure_asked_held": float(figure and bool(re.search(r"\d", text))),
+            "figure_held": float(bool(re.search(r"\d", text))),
+            "entity_in_sentence": float(any(present(e, text) for e in focus_entities)),
+            "entity_in_passage": float(in_passage), "entity_elsewhere": float(bool(focus_entities) and not in_passage),
+            "kind_held": float(kind is not None and holds_kind(kind, text, question)),
+            "words": min(len(text.split()), 80) / 80,
+            "first_in_passage": float(firsts[passage.chunk_id] == candidate.start),
+            "english": english,
+        }
+
+
+def select(candidates: list[Candidate], question: str, scorer: Scorer,
+           focus_entities: list[str] | None = None) -> list[Candidate]:
+    """The sentences to quote, best first. When some passages name the question's place or actor, the others
+    are not quoted; a "how" question about one initiative is answered from that initiative, as a paragraph."""
+    for candidate in candidates:
+        candidate.probability = scorer.sentence.probability(candidate.features)
+    if focus_entities and any(_names(c.passage, focus_entities) for c in candidates):
+        candidates = [c for c in candidates if _names(c.passage, focus_entities)]
+    candidates = sorted(candidates, key=lambda c: -c.probability)
     if not candidates:
         return []
-    if focus_entities:
-        for candidate in candidates:
-            named = f"{candidate.passage.text} {candidate.passage.get('place') or ''}"
-            if not any(present(entity, named) for entity in focus_entities):
-                candidate.score *= 0.5
-        candidates = sorted(candidates, key=lambda c: -c.score)
-    best = candidates[0].score
+    options = scorer.selection
     precedent = bool(_PRECEDENT_QUESTION.search(question))
-    limit = MAX_HOW if _HOW_QUESTION.search(question) else MAX_FACTUAL
+    how = bool(_HOW_QUESTION.search(question))
+    limit = int(options["how"] if how else options["precise"] if asked_kind(question) else options["factual"])
+    best = candidates[0].probability
     initiative = candidates[0].passage.get("initiative_id")
-    if limit == MAX_HOW and initiative and not precedent:
+    floor = max(options["floor"], options["ratio"] * best)
+    if how and initiative and not precedent:
         candidates = [c for c in candidates if c.passage.get("initiative_id") == initiative]
-        best = 0.0  # within the initiative, every sentence is on topic
+        floor = options["floor"]  # within the initiative, every sentence is on topic
+    if precedent:
+        floor = options["floor"]  # precedents are several initiatives: the best of each, not only the closest
     chosen: list[Candidate] = []
     groups: dict[str, int] = {}
     for candidate in candidates:
-        if candidate.score < 0.45 * best:
+        if chosen and candidate.probability < floor:
             break
         if any(_overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
             continue
         group = str(candidate.passage.get("initiative_id") or candidate.passage.get("section"))
-        if precedent:
-            if groups.get(group, 0) >= PER_PRECEDENT or (group not in groups and len(groups) >= MAX_PRECEDENT_GROUPS):
-                continue
-        elif len(chosen) >= limit:
+        if precedent and (group in groups or len(groups) >= MAX_PRECEDENT_GROUPS):
+            continue
+        if len(chosen) >= limit:
             break
         groups[group] = groups.get(group, 0) + 1
         chosen.append(candidate)
@@ -107,17 +147,6 @@ def select(candidates: list[Candidate], question: str, focus_entities: list[str]
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / (min(len(a), len(b)) or 1)
-
-
-def lead_in(passage: Passage) -> str:
-    """Built only from metadata: "À Nantes (Réso Villes, Bretagne – Pays de la Loire) :"."""
-    who = ", ".join(x for x in (passage.get("resource_centre"), passage.get("region")) if x)
-    if passage.get("initiative") and passage.get("place"):
-        return f"À {passage.get('place')} ({who}) :" if who else f"À {passage.get('place')} :"
-    if passage.get("initiative"):
-        return f"« {passage.get('initiative')} » ({who}) :" if who else f"« {passage.get('initiative')} » :"
-    section = str(passage.get("section") or passage.get("title") or "")
-    return f"Dans « {section.split(' > ')[-1]} » :"
 
 
 def page_of(passage: Passage, offset: int) -> int | None:
@@ -129,8 +158,10 @@ def page_of(passage: Passage, offset: int) -> int | None:
     return page
 
 
-def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
-    """Group quotations by initiative (in order of relevance), in reading order within a group."""
+def compose(chosen: list[Candidate], prepositions: Prepositions | None = None,
+            reading_order: bool = False) -> tuple[str, list[Citation]]:
+    """Group quotations by initiative, the group of the best quote first; within a group, best first (or in
+    reading order for a paragraph answering "comment…")."""
     order: dict[str, list[Candidate]] = {}
     for candidate in chosen:
         order.setdefault(str(candidate.passage.get("initiative_id") or candidate.passage.get("section")), []).append(
@@ -138,8 +169,9 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
     paragraphs: list[str] = []
     citations: list[Citation] = []
     for group in order.values():
-        group.sort(key=lambda c: (c.passage.get("position") or 0, c.start))
-        parts = [lead_in(group[0].passage)]
+        if reading_order:
+            group.sort(key=lambda c: (c.passage.get("position") or 0, c.start))
+        parts = [lead_in(group[0].passage, prepositions)]
         for candidate in group:
             n = len(citations) + 1
             p = candidate.passage
@@ -149,3 +181,7 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
             parts.append(f"« {candidate.text} » [{n}]")
         paragraphs.append(" ".join(parts))
     return "\n\n".join(paragraphs), citations
+
+
+def is_how(question: str) -> bool:
+    return bool(_HOW_QUESTION.search(question))

@@ -33,6 +33,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     dropped_sentences: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    answerable: float | None = None  # the answerability probability (0..1) the refusal decision rests on
 
     def _stated(self, chunk_id: str) -> dict[str, Any]:
         """The cited document's publisher and date, as it states them (from its passage's metadata)."""
@@ -49,4 +50,5 @@ class Answer:
             "passages": [p.to_json() for p in self.passages],
             "dropped_sentences": self.dropped_sentences,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "answerable": self.answerable,
         }

@@ -1,15 +1,12 @@
 """When the corpus does not answer: say so plainly, in French, and name what is missing.
 
-Signals, chosen on the tuning half of the question set (eval/questions.jsonl):
+The decision is one calibrated probability (``answerability``); these are some of its signals:
 - a key entity of the question (a place, a name, a year) found in none of the retrieved passages;
 - for a French question, none of its topic words (what it asks about, as opposed to where or who)
   in the sentences that would be quoted: "le budget de la vaccination à Lyon" finds Lyon, not a budget;
 - a question asking for a quantity (combien de X, quel taux / montant / budget / salaire…) whose
   quoted sentences give no number beside what it measures, nor in its usual written form (30 h,
   40 %, 7,1 millions d'euros): "le taux de chômage" finds unemployment, not a rate;
-- no sentence at all above a small evidence floor.
-A weak-evidence threshold was tried and dropped: on the tuning half it refused paraphrases and
-English questions (false refusals 7 % → 14 %) without catching one more unanswerable question.
 """
 
 from __future__ import annotations
@@ -19,8 +16,6 @@ import re
 from assistant.terms import entities, is_english, present, topic_terms
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
-
-MIN_EVIDENCE = 0.15  # a floor, below every answerable question of the tuning half
 
 
 def missing_entities(question: str, passages: list[Passage]) -> list[str]:

@@ -16,7 +16,9 @@ from eval.dataset import load_items
 def main() -> None:
     from assistant import Assistant
 
+    started = time.perf_counter()
     assistant = Assistant(prepared_store(__doc__ or ""))
+    loaded = (time.perf_counter() - started) * 1000
     assistant.answer("échauffement")
     items = load_items()
     wall: list[float] = []
@@ -31,6 +33,8 @@ def main() -> None:
             stages.setdefault(stage, []).append(ms)
     p50, p95 = percentiles(wall)
     print(f"ask benchmark ({len(items)} questions, extractive, warm)")
+    loads = "  ".join(f"{k} {v:.0f}" for k, v in assistant.retriever.timings.items())
+    print(f"  assistant loaded in {loaded:.0f} ms ({loads})")
     print(f"  total        p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   CPU {statistics.mean(cpu):.3f} s/answer")
     for stage, samples in stages.items():
         s50, s95 = percentiles(samples)

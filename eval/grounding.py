@@ -70,7 +70,8 @@ def lead_ins_from_metadata(answer: Answer) -> bool:
         str(p.get(k) or "") for p in answer.passages
         for k in ("place", "resource_centre", "region", "initiative", "section", "title")
     )
-    allowed = set(normalise_for_match(metadata).split()) | {"a", "dans"}
+    # besides metadata, only the French prepositions and articles of a place: « Dans l'Essonne », « Au Havre »
+    allowed = set(normalise_for_match(metadata).split()) | {"a", "dans", "en", "le", "la", "les", "l", "au", "aux"}
     for match in _LEAD_IN.finditer(answer.answer):
         if not set(normalise_for_match(match.group("lead")).split()) <= allowed:
             return False

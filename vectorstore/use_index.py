@@ -37,6 +37,12 @@ def encode(texts: list[str]) -> np.ndarray:
     return _normalised(np.asarray(_model().encode(texts), dtype=np.float32))
 
 
+@lru_cache(maxsize=64)
+def encode_query(text: str) -> np.ndarray:
+    """One question's vector, kept: retrieval and the answerer's sentence choice both need it."""
+    return encode([text])[0]
+
+
 class UseIndex:
     def __init__(self, ids: list[str], texts: list[str], cache: Path) -> None:
         self.ids = ids
@@ -61,7 +67,7 @@ class UseIndex:
     def search(self, query: str, allowed: set[str] | None = None, limit: int = 40) -> list[tuple[str, float]]:
         if not self.ids:
             return []
-        scores = self.matrix @ encode([query])[0]
+        scores = self.matrix @ encode_query(query)
         if allowed is not None:
             mask = np.full(len(self.ids), -np.inf)
             for chunk_id in allowed:

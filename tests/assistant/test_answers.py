@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
+from assistant.scorer import WEIGHTS, load_scorer
 from eval.dataset import load_items
 from tests.conftest import cli_command, run_json
 from vectorstore.store import Store
@@ -16,17 +17,19 @@ from vectorstore.store import Store
 NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
 
 
-def test_the_nantes_question_quotes_the_households_the_halte_and_the_volunteers(built_store: Path) -> None:
+def test_the_nantes_question_quotes_the_households_and_the_volunteers(built_store: Path) -> None:
     code, answer = run_json("ask", NANTES, store=built_store)
     assert code == 0 and not answer["refused"]
     assert answer["answer"].startswith("À Nantes (Réso Villes, Bretagne – Pays de la Loire) :")
     cited = {c["n"]: c for c in answer["citations"]}
-    for fact in ("450 ménages", "Halte du Cœur", "agents volontaires (environ 25)"):
+    # (the Halte du Cœur sentence is no longer among the six the fitted sentence model picks: issue 12's report)
+    for fact in ("450 ménages", "agents volontaires (environ 25)"):
         [citation] = [c for c in cited.values() if fact in c["quote"]]
         assert citation["page"] == 27, fact
         assert f"« {citation['quote']} » [{citation['n']}]" in answer["answer"]
     assert answer["dropped_sentences"] == 0
     assert set(answer["timings_ms"]) == {"condense", "retrieve", "answer", "verify"}
+    assert 0.5 < answer["answerable"] <= 1
 
 
 def test_a_follow_up_about_nantes_resolves_through_json_lines(built_store: Path) -> None:
@@ -51,6 +54,7 @@ def test_a_follow_up_about_nantes_resolves_through_json_lines(built_store: Path)
     ("Quel est le budget de la vaccination à Lyon ?", None),  # Lyon is in the report; a budget is not
     ("Qui est le maire de Strasbourg ?", "Strasbourg"),
     ("Combien de ménages nantais ont reçu une aide alimentaire en 2023 ?", "2023"),
+    ("Qui est le maire de Nantes ?", None),  # Nantes is in the report; no word of "le maire" is
 ])
 def test_questions_the_corpus_does_not_answer_are_refused(built_store: Path, question: str,
                                                           missing: str | None) -> None:
@@ -60,6 +64,27 @@ def test_questions_the_corpus_does_not_answer_are_refused(built_store: Path, que
     assert missing is None or f"« {missing} »" in answer["answer"]
     assert answer["citations"] == [] and answer["see_also"]  # closest passages, not presented as an answer
     assert not re.search(r"\[\d+\]", answer["answer"])
+    assert 0 <= answer["answerable"] < load_scorer().threshold
+
+
+def test_the_answerability_decision_and_the_sentence_model_come_from_the_committed_weights(
+        built_store: Path, tmp_path: Path) -> None:
+    committed = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert committed["fitted"]["split"] == "tune"  # fit on the tune half only, by eval.fit_scorer
+    _, answer = run_json("ask", NANTES, store=built_store)
+    assert not answer["refused"] and answer["answerable"] >= committed["threshold"]
+    # the same question, with the file's threshold raised above every probability: refused
+    stricter = tmp_path / "weights.json"
+    stricter.write_text(json.dumps(committed | {"threshold": 1.01}), encoding="utf-8")
+    assistant = Assistant(Store(built_store), scorer=load_scorer(stricter))
+    refused = assistant.answer(NANTES)
+    assert refused.refused and refused.answerable == answer["answerable"]
+    # and a sentence model that looks only at sentence length quotes other sentences
+    flat = dict(committed["sentence"], coefficients=[1.0 if f == "words" else 0.0
+                                                     for f in committed["sentence"]["features"]])
+    other = tmp_path / "flat.json"
+    other.write_text(json.dumps(committed | {"sentence": flat}), encoding="utf-8")
+    assert Assistant(Store(built_store), scorer=load_scorer(other)).answer(NANTES).answer != answer["answer"]
 
 
 def test_every_citation_of_every_answer_on_the_evaluation_set_is_verbatim(built_store: Path) -> None:

@@ -1,0 +1,81 @@
+"""One answerability decision: a calibrated probability that the passages answer the question.
+
+Its signals (``assistant.scorer.ANSWERABLE_FEATURES``): how well the best sentence answers (the sentence
+model's probability, its semantic similarity and lexical coverage), whether the question's entities are in
+the passages, and whether what it asks for (a quantity, its topic, a name or a date) is in what would be
+quoted. The logistic model and its threshold are fit on the tune half (``python -m eval.fit_scorer``);
+below the threshold the answer is a refusal with the closest passages as "voir aussi".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assistant.extractive import Candidate
+from assistant.refusal import quantity_unanswered, topic_uncovered
+from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
+from assistant.terms import is_english, topic_terms
+
+EVIDENCE = 4  # sentences whose words are checked for what the question asks
+MIN_EVIDENCE = 0.15  # lexical coverage below every answerable question of the tune half
+
+
+def lexical_evidence(candidates: list[Candidate], question: str) -> list[Candidate]:
+    """The sentences that cover the question's words best (coverage, a prior for the passage's rank, figures
+    when one is asked for): where an asked-for quantity, topic or entity would be if the passages held it."""
+    figure = asks_figure(question)
+
+    def score(c: Candidate) -> float:
+        held = figure and any(ch.isdigit() for ch in c.text)
+        return c.score + 0.15 / (c.passage.rank or 1) + (0.2 if held else 0.0)
+
+    ranked = sorted(candidates, key=lambda c: -score(c))
+    if not ranked:
+        return []
+    top = score(ranked[0])
+    return [c for c in ranked if score(c) >= 0.45 * top][:EVIDENCE]
+
+
+@dataclass
+class Answerability:
+    probability: float
+    features: dict[str, float]
+
+
+def features(question: str, rewritten: str, candidates: list[Candidate], chosen: list[Candidate],
+             missing: list[str], document_frequency: Mapping[str, int] | None = None) -> dict[str, float]:
+    evidence = lexical_evidence(candidates, question)
+    quoted = [c.text for c in evidence]
+    kind = asked_kind(question)
+    topics = topic_terms(rewritten)  # the first is what the question is about: "le ministre", "combien de décès"
+    said = set().union(*(c.terms for c in evidence)) if evidence else set()
+    return {
+        "best_probability": chosen[0].probability if chosen else 0.0,
+        "best_use": max((c.use for c in candidates), default=0.0),
+        "best_lexical": max((c.score for c in candidates), default=0.0),
+        "entity_missing": float(bool(missing)),
+        "quantity_unanswered": float(quantity_unanswered(rewritten, quoted)),
+        "topic_uncovered": float(topic_uncovered(question, quoted)),
+        "kind_missing": float(kind is not None and not any(holds_kind(kind, q, question) for q in quoted)),
+        "head_uncovered": float(bool(topics) and topics[0] not in said),
+        "topic_coverage": sum(t in said for t in topics) / len(topics) if topics else 1.0,
+        # what the question asks about and the corpus never writes ("le ministre", "le salaire"), as entities
+        # absent from the passages are for names; English words are never in a French corpus: no signal there
+        "topic_unknown": 0.0 if is_english(rewritten) or not topics or document_frequency is None else
+        sum(document_frequency.get(t, 0) == 0 for t in topics) / len(topics),
+        # the signals the rules of the first version refused on, taken together
+        "uncovered": float(bool(missing) or quantity_unanswered(rewritten, quoted) or topic_uncovered(question, quoted)
+                           or max((c.score for c in candidates), default=0.0) < MIN_EVIDENCE),
+        "english": float(is_english(question)),
+    }
+
+
+def assess(question: str, rewritten: str, candidates: list[Candidate], chosen: list[Candidate],
+           missing: list[str], scorer: Scorer, document_frequency: Mapping[str, int] | None = None) -> Answerability:
+    signals = features(question, rewritten, candidates, chosen, missing, document_frequency)
+    if not chosen or signals["topic_unknown"] == 1.0:
+        # nothing to quote, or not one word of what is asked is ever written in the corpus ("le maire"):
+        # the tune half has no such question to learn from, and there is nothing to weigh
+        return Answerability(0.0, signals)
+    return Answerability(scorer.answerable.probability(signals), signals)
