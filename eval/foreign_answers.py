@@ -3,7 +3,7 @@
 
     .venv/bin/python -m eval.foreign_answers [--corpus DIR] [--store DIR] [--json]
 
-The PDFs are ingested into their own store (default ``~/.cache/quartiers/foreign-store``; never the
+The PDFs are ingested into their own store (default ``~/.cache/quartiers/eval-store-foreign``; never the
 user's), rebuilt by ``ingest`` when the pipeline changes. The set is open and meant for development:
 nothing is fitted on it (``eval.fit_scorer`` reads the tune half of ``eval/questions.jsonl`` only).
 """
@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from eval.dataset import Gold, Item
+from eval.foreign import default_corpus, foreign_store_dir
 from eval.grounding import ItemResult, evaluate_item, failure, summarise
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/dev-foreign")
 DOCUMENTS = ("erc_", "dgcs_", "cerema_")  # the three third-party PDFs the question set is written on
-
-
-def foreign_store_dir() -> Path:
-    return Path.home() / ".cache" / "quartiers" / "foreign-store"
 
 
 def load_foreign(path: Path) -> list[Item]:
@@ -58,7 +54,7 @@ def report(results: list[ItemResult]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--store", type=Path, default=foreign_store_dir())
     parser.add_argument("--json", action="store_true", help="the whole report (with failures) as JSON")
     args = parser.parse_args()

@@ -28,6 +28,7 @@ def foreign_part(store_dir: Path, embedder: str | None = None, progress: bool = 
         note = f"corpus dev-foreign introuvable ({corpus})"
         return {"corpus": str(corpus), "skipped": note, "thresholds": bounds, "problems": [note] if required else []}
     result = run(corpus, store_dir, naive=False, progress=progress, embedder=embedder)["shipped"]
+    answers = _answers(corpus, store_dir, embedder)
     documents = {doc: metrics for doc, metrics in result.items() if doc not in ("all", "misses")}
     problems = [
         f"{doc} : {name} = {metrics[name]:.3f} < {bound['min']} (seuil)"
@@ -35,8 +36,33 @@ def foreign_part(store_dir: Path, embedder: str | None = None, progress: bool = 
         for name, bound in bounds.items()
         if metrics.get(name, 0.0) < bound["min"]
     ]
+    answer_bounds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["foreign"].get("answers", {})
+    problems += [
+        f"réponses dev-foreign : {name} = {answers['metrics'].get(name, 0.0):.3f} < {bound['min']} (seuil)"
+        for name, bound in answer_bounds.items()
+        if "min" in bound and answers["metrics"].get(name, 0.0) < bound["min"]
+    ] + [
+        f"réponses dev-foreign : {name} = {answers['metrics'].get(name, 0.0):.3f} > {bound['max']} (seuil)"
+        for name, bound in answer_bounds.items()
+        if "max" in bound and answers["metrics"].get(name, 0.0) > bound["max"]
+    ]
     return {"corpus": str(corpus), "documents": documents, "all": result["all"], "misses": result["misses"],
-            "thresholds": bounds, "problems": problems}
+            "answers": answers, "thresholds": bounds, "answer_thresholds": answer_bounds, "problems": problems}
+
+
+def _answers(corpus: Path, store_dir: Path, embedder: str | None) -> dict[str, Any]:
+    """The same grounding metrics as the report's, on all 45 questions (``eval.foreign_answers``)."""
+    from assistant import Assistant
+    from eval.foreign_answers import load_foreign, report
+    from eval.grounding import evaluate_item
+    from vectorstore.store import Store
+
+    store = Store(store_dir, "quartiers", None, embedder or os.environ.get("QUARTIERS_EMBEDDER") or "e5")
+    assistant = Assistant(store)
+    results = [evaluate_item(assistant, item) for item in load_foreign(corpus / "questions.jsonl")]
+    out = report(results)
+    out.pop("failures", None)
+    return out
 
 
 def markdown_lines(part: dict[str, Any] | None) -> list[str]:
@@ -50,4 +76,8 @@ def markdown_lines(part: dict[str, Any] | None) -> list[str]:
         lines.append(f"| {doc} | {metrics['hit@1']:.3f} | {metrics['hit@5']:.3f} | {metrics['mrr@10']:.3f} |")
     bounds = ", ".join(f"{name} ≥ {bound['min']}" for name, bound in part["thresholds"].items())
     lines += ["", f"Seuils par document : {bounds}. Manquées à 5 : {', '.join(part['misses']) or 'aucune'}."]
+    if answers := part.get("answers"):
+        names = ("fact_recall", "citation_precision", "refusal_accuracy", "false_refusals", "answer_words_mean")
+        lines += ["", "Réponses (45 questions) : " + ", ".join(
+            f"{name} {answers['metrics'][name]:.3f}" for name in names if name in answers["metrics"])]
     return lines
