@@ -33,6 +33,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     dropped_sentences: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # A precedent question's entries (assistant/precedent_answer.py), one per initiative, with their ``n``.
+    precedents: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,4 +45,5 @@ class Answer:
             "passages": [p.to_json() for p in self.passages],
             "dropped_sentences": self.dropped_sentences,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "precedents": self.precedents,
         }

@@ -44,6 +44,14 @@ def summary(store: Store, embedder_spec: str) -> dict[str, Any]:
         for r in sorted(records.values(), key=lambda r: r.source)
         for i in r.initiatives
     ]
+    if initiatives:  # themes are derived from the passages (vectorstore.themes), cached with the store
+        from vectorstore.retriever import HybridRetriever
+        from vectorstore.themes import initiative_themes, theme_label
+
+        themes = initiative_themes(HybridRetriever(store))
+        for initiative in initiatives:
+            initiative["themes"] = themes.get(initiative["initiative_id"], [])
+            initiative["theme_labels"] = [theme_label(t) for t in initiative["themes"]]
     built = store.built_with()
     return {
         "store": store.location,
