@@ -62,13 +62,15 @@ class PrecedentSearch:
 
 def best_sentence(text: str, theme: str) -> tuple[str, int]:
     """The sentence of ``text`` sharing the most (stemmed) words with the theme, and where it starts;
-    the first on ties."""
+    the first on ties; a question only when the text holds nothing else."""
     wanted = set(analyse(theme))
     spans = [(a, b) for a, b in sentence_spans(text) if text[a:b].strip()]
     if not spans:
         return text.strip(), 0
-    scored = [(len(wanted & set(analyse(text[a:b]))), -i, a, b) for i, (a, b) in enumerate(spans)]
-    _, _, start, end = max(scored)
+    # a sentence of the text that is itself a question ("Comment garder le lien… ?") says nothing was done
+    scored = [(not text[a:b].rstrip().endswith("?"), len(wanted & set(analyse(text[a:b]))), -i, a, b)
+              for i, (a, b) in enumerate(spans)]
+    *_, start, end = max(scored)
     raw = text[start:end]
     return raw.strip(), start + (len(raw) - len(raw.lstrip()))
 
