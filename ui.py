@@ -180,11 +180,17 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         print("Corpus fourni indexé.", file=sys.stderr)
     service.warm()
     app = build_app(service)
-    print(f"Quartiers : http://{host}:{port}", file=sys.stderr, flush=True)
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth, auth_message="Quartiers : identifiez-vous.",
-        allowed_paths=[str(service.store.documents_folder)], max_file_size=f"{settings.upload_max_mb}mb",
-        show_error=True, css=CSS, head=HEAD, footer_links=[], ssr_mode=False, quiet=True)
+    from quartiers.api import build_api, run
+
+    # One process, one port: the API (/v1, /mcp: same assistant, its own key rule) with the web app mounted on it.
+    api = build_api(service, host)
+    print(f"Quartiers : http://{host}:{port} (API : /v1, MCP : /mcp)", file=sys.stderr, flush=True)
+    gr.mount_gradio_app(
+        api, app.queue(default_concurrency_limit=4), path="/", server_name=host, server_port=port, auth=auth,
+        auth_message="Quartiers : identifiez-vous.", allowed_paths=[str(service.store.documents_folder)],
+        max_file_size=f"{settings.upload_max_mb}mb", show_error=True, css=CSS, head=HEAD, footer_links=[],
+        ssr_mode=False)
+    run(api, host, port)
 
 
 if __name__ == "__main__":

@@ -36,11 +36,17 @@ class Answer:
     # A precedent question's entries (assistant/precedent_answer.py), one per initiative, with their ``n``.
     precedents: list[dict[str, Any]] = field(default_factory=list)
 
+    def _stated(self, chunk_id: str) -> dict[str, Any]:
+        """The cited document's publisher and date, as it states them (from its passage's metadata)."""
+        passage = next((p for p in (*self.passages, *self.see_also) if p.chunk_id == chunk_id), None)
+        return {"publisher": passage.get("publisher") if passage else None,
+                "date": passage.get("date") if passage else None}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question, "rewritten_question": self.rewritten_question, "answer": self.answer,
             "refused": self.refused, "answerer": self.answerer, "fallback": self.fallback,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [asdict(c) | self._stated(c.chunk_id) for c in self.citations],
             "see_also": [p.to_json() for p in self.see_also],
             "passages": [p.to_json() for p in self.passages],
             "dropped_sentences": self.dropped_sentences,

@@ -22,6 +22,7 @@ class NaiveHit:
     text: str
     page: int
     score: float
+    source: str = ""
 
 
 class NaiveBaseline:
@@ -39,19 +40,25 @@ class NaiveBaseline:
 
     def build(self, pdf: Path) -> dict[str, float]:
         """Index ``pdf`` (if not already indexed); returns seconds and chunk count."""
+        return self.build_many([pdf])
+
+    def build_many(self, pdfs: Sequence[Path]) -> dict[str, float]:
+        """Index ``pdfs`` together (if not already indexed); returns seconds and chunk count."""
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         started = time.perf_counter()
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-        texts, pages = [], []
-        for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
-            for piece in splitter.split_text(page.extract_text() or ""):
-                texts.append(piece)
-                pages.append(number)
+        texts: list[str] = []
+        metadatas: list[dict[str, str | int]] = []
+        for pdf in pdfs:
+            for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
+                for piece in splitter.split_text(page.extract_text() or ""):
+                    texts.append(piece)
+                    metadatas.append({"page": number, "source": pdf.name})
         if self.collection.count() != len(texts):
             vectors = self.embedder.embed_documents(texts)
             self.collection.upsert(ids=[f"naive-{i:05d}" for i in range(len(texts))], documents=texts,
-                                   embeddings=vectors, metadatas=[{"page": p} for p in pages])  # type: ignore[arg-type]
+                                   embeddings=vectors, metadatas=metadatas)  # type: ignore[arg-type]
         return {"seconds": time.perf_counter() - started, "chunks": float(len(texts))}
 
     def search(self, question: str, k: int = 10) -> list[NaiveHit]:
@@ -59,7 +66,8 @@ class NaiveBaseline:
         got = self.collection.query(query_embeddings=vector, n_results=k,
                                     include=["documents", "metadatas", "distances"])
         return [
-            NaiveHit(text=str(doc), page=int(str(meta["page"])), score=1.0 - float(dist))
+            NaiveHit(text=str(doc), page=int(str(meta["page"])), score=1.0 - float(dist),
+                     source=str(meta.get("source", "")))
             for doc, meta, dist in zip((got["documents"] or [[]])[0], (got["metadatas"] or [[]])[0],
                                        (got["distances"] or [[]])[0], strict=True)
         ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant import Assistant
 from eval.dataset import Item
+from eval.foreign_report import markdown_lines as foreign_markdown
 from eval.grounding import evaluate_item, failure, latency, summarise
 
 THRESHOLDS = Path(__file__).parent / "thresholds.json"
@@ -130,6 +131,7 @@ def markdown(report: dict[str, Any], chart: str | None) -> str:
     for category, metrics in report["by_category"].items():
         lines.append(f"| {category} | " + " | ".join(
             f"{metrics[m]:.2f}" if m in metrics else "—" for m in CHART_METRICS) + " |")
+    lines += foreign_markdown(report.get("foreign"))
     lines += ["", f"## Échecs ({len(report['failures'])})", ""]
     for f in report["failures"]:
         lines.append(f"- **{f['id']}** ({f['category']}, {f['split']}) {f['question']} — "

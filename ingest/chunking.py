@@ -16,6 +16,7 @@ from ingest.structure import Section
 TARGET_WORDS = 220
 MAX_WORDS = 300
 OVERLAP_WORDS = 45
+_CAPTION_WORDS = 40  # a paragraph this short just before a table introduces it
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)]?\s+(?=[«\"(]?\s?[A-ZÀ-Ý0-9])")
 _ABBREVIATIONS = ("ex.", "M.", "Mme.", "cf.", "p.", "n°.", "St.", "Dr.", "E.N.", "av.", "etc.)")
 
@@ -43,7 +44,20 @@ def split_sentences(block: Block) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(block.text):
         spans.append((start, len(block.text)))
-    return [(a, b) for a, b in spans if block.text[a:b].strip()]
+    return [piece for a, b in spans if block.text[a:b].strip() for piece in _bounded(block.text, a, b)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than a chunk (a run-on line, a list without stops) is cut between words, so
+    that no chunk outgrows ``MAX_WORDS``."""
+    if end - start <= MAX_WORDS * 4 or len(text[start:end].split()) <= MAX_WORDS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    for i in range(0, len(words), TARGET_WORDS):
+        group = words[i : i + TARGET_WORDS]
+        pieces.append((start + group[0][0], start + group[-1][1]))
+    return pieces
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -57,16 +71,38 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def chunk_sections(paired: list[tuple[Block, Section]], doc_sha256: str) -> list[Chunk]:
+    """Chunks of the text, then chunks of the footnotes: a note never cuts the passage it interrupts."""
     chunks: list[Chunk] = []
-    group: list[tuple[Block, Section]] = []
-    for item in paired:
-        if group and (group[-1][1].path != item[1].path or group[-1][1].initiative is not item[1].initiative):
+    for kind_is_note in (False, True):
+        group: list[tuple[Block, Section]] = []
+        for item in (i for i in paired if (i[0].kind == "footnote") == kind_is_note):
+            if item[0].kind == "table":  # whole rows, with the caption just before it
+                caption = group[-1][0].text if group and len(group[-1][0].text.split()) <= _CAPTION_WORDS else ""
+                if group:
+                    chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
+                    group = []
+                chunks.append(_table_chunk(item, caption, doc_sha256, len(chunks)))
+                continue
+            previous = group[-1] if group else None
+            if previous is not None and (
+                previous[1].path != item[1].path or previous[1].initiative is not item[1].initiative
+            ):
+                chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
+                group = []
+            group.append(item)
+        if group:
             chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
-            group = []
-        group.append(item)
-    if group:
-        chunks.extend(_chunk_group(group, doc_sha256, len(chunks)))
     return chunks
+
+
+def _table_chunk(item: tuple[Block, Section], caption: str, doc_sha256: str, index: int) -> Chunk:
+    block, section = item
+    text = f"{caption}\n\n{block.text}" if caption else block.text
+    header = _header(section.path, section.initiative)
+    pages = block.pages_between(0, len(block.text))
+    embed_text = f"{header}\n{text}" if header else text
+    return Chunk(chunk_id=f"{doc_sha256[:16]}:{index:04d}", text=text, embed_text=embed_text,
+                 section=section.path, pages=pages, initiative=section.initiative, page_offsets=[0] * len(pages))
 
 
 def _chunk_group(group: list[tuple[Block, Section]], doc_sha256: str, first_index: int) -> list[Chunk]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-BlockKind = Literal["heading", "paragraph"]
+# footnotes are kept apart from the text they interrupt; contents pages are read for structure, not indexed;
+# a table block holds whole rows (one per paragraph) and becomes a chunk of its own
+BlockKind = Literal["heading", "paragraph", "footnote", "contents", "table"]
 
 
 @dataclass
@@ -71,7 +73,10 @@ class ParsedDocument:
     blocks: list[Block]
     chunks: list[Chunk] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    publisher: str | None = None  # as the first pages state it (PDF); None when they do not
+    date: str | None = None  # e.g. "juillet 2019", as stated
+    extraction: dict[str, Any] = field(default_factory=dict)  # how each page was read (PDF)
 
     @property
     def full_text(self) -> str:
-        return "\n\n".join(block.text for block in self.blocks)
+        return "\n\n".join(block.text for block in self.blocks if block.kind != "contents")

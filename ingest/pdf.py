@@ -1,51 +1,125 @@
-"""PDF → blocks with pypdf, page by page.
+"""PDF → blocks, page by page, with an extraction report saying how each page was read.
 
-pypdf marks no headings and this kind of report has no outline, so structure is recovered from what
-``extract_text(visitor_text=...)`` reports for every run of text: its font, size and position. Lines
-repeated at the top or bottom of most pages (running header, page numbers) are dropped.
+pypdf reads every page (the user's choice of library). A page whose pypdf text comes out with its words
+glued together (``ingest.glue``) is read again with PDFium and that reading is kept when it is cleaner.
+A scan (no text layer) is read by Tesseract when it is installed, else refused. Running headers and
+footers are dropped (``ingest.running``); structure is recovered from the outline, numbering and fonts
+(``ingest.pdf_blocks``).
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections import Counter
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 import pypdf
 from pypdf.errors import PdfReadError
 
-from ingest.clean import append_text, normalise
+from ingest.clean import normalise
+from ingest.doc_metadata import DocumentFacts, document_facts
 from ingest.errors import IngestError
+from ingest.glue import GlueMeter, readable_share, vocabulary
 from ingest.model import Block
+from ingest.ocr import PACKAGES, ocr_language, ocr_lines
+from ingest.pdf_blocks import build_blocks, outline_titles
+from ingest.pdf_lines import Line, pdfium_lines, pypdf_lines
+from ingest.pdf_tables import Table, place_tables, read_tables, ruled_pages
+from ingest.running import drop_running_lines
 
 _MIN_TEXT_CHARS_PER_PAGE = 20  # below this on average, the PDF is a scan without a text layer
+_GLUED_PAGE = 0.005  # a page with more glued tokens than this is read again with PDFium
+_MAX_CONTROL, _MIN_WORDS = 0.05, 0.3  # a page's text beyond these (control chars, share of words) is damaged
+_MAX_DAMAGED = 0.3  # beyond this share of damaged pages the file is refused (byte-flipped copies lose 40 %+)
 
 
 @dataclass
-class _Line:
-    page: int
-    y: float
-    size: float
-    bold: bool
-    italic: bool
-    text: str
+class PdfExtraction:
+    blocks: list[Block]
+    page_count: int
+    facts: DocumentFacts
+    report: dict[str, Any] = field(default_factory=dict)
 
 
-def read_pdf(path: Path) -> tuple[list[Block], int, str | None]:
-    """Return the blocks, the page count and the title from the PDF's metadata."""
+def read_pdf(path: Path) -> PdfExtraction:
+    """The document's blocks, page count, stated facts and extraction report."""
     reader = _open(path)
-    pages = [_page_lines(page, number) for number, page in enumerate(reader.pages, start=1)]
-    if sum(len(line.text) for lines in pages for line in lines) < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
-        raise IngestError(path, "PDF sans texte extractible (document scanné ?), rien à indexer")
-    pages = _drop_running_lines(pages)
-    title = None
-    if reader.metadata is not None and reader.metadata.title:
-        title = normalise(str(reader.metadata.title)) or None
-    return _blocks(pages), len(reader.pages), title
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-file chatter: one line per file is ours to say
+    unreadable: set[int] = set()
+    pypdf_pages = [_safe_lines(pypdf_lines, page, number, unreadable) for number, page in enumerate(reader.pages, 1)]
+    document = _pdfium_document(path)
+    pdfium_text = [_pdfium_text(document, i) for i in range(len(pypdf_pages))] if document is not None else []
+    pypdf_text = "\n".join(line.text for page in pypdf_pages for line in page)
+    known = vocabulary(pypdf_text) & vocabulary("\n".join(pdfium_text))  # words both extractors write alone
+    meter = GlueMeter(known)
+    pages, extractors = [], []
+    glued_before = glued_after = tokens = 0
+    for i, lines in enumerate(pypdf_pages):
+        glued, count = meter.count("\n".join(line.text for line in lines))
+        glued_before, tokens, kept, extractor = glued_before + glued, tokens + count, lines, "pypdf"
+        if document is not None and count and glued / count > _GLUED_PAGE:
+            other = _safe_lines(lambda _p, n: pdfium_lines(document, n - 1), None, i + 1)
+            other_glued, other_count = meter.count("\n".join(line.text for line in other))
+            if other_count >= 0.9 * count and other_glued < glued:
+                kept, extractor, glued = other, "pdfium", other_glued
+        glued_after += glued
+        pages.append(kept)
+        extractors.append(extractor)
+    damaged = [i + 1 for i, page in enumerate(pages) if _damaged("\n".join(line.text for line in page))]
+    damaged = sorted(set(damaged) | {i + 1 for i in unreadable})
+    if len(damaged) > _MAX_DAMAGED * len(pages):  # a scan's empty pages are not damaged: OCR reads them below
+        raise IngestError(path, f"PDF endommagé : le texte de {len(damaged)} pages sur {len(pages)} est illisible "
+                                "(caractères de contrôle, mots inconnus ou pages qui ne se lisent pas)")
+    pages = [[] if i + 1 in damaged else page for i, page in enumerate(pages)]  # garbage is never indexed
+    text_chars = sum(len(line.text) for page in pages for line in page)
+    if text_chars < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
+        pages, extractors = _ocr(path, document, pages, extractors)
+    facts = document_facts(pages, _metadata(reader, "title"), _metadata(reader, "author"))  # headers state facts too
+    pages, running = drop_running_lines(pages)
+    tables = _tables(path, document)
+    for page_tables in _by_page(tables, len(pages)):
+        if page_tables:
+            index = page_tables[0].page - 1
+            pages[index] = place_tables(pages[index], page_tables, Line)
+    outline = _outline(reader)
+    blocks = build_blocks(pages, outline_titles(outline))
+    report = {
+        "pages": len(pages),
+        "empty_pages": [i + 1 for i, page in enumerate(pages) if sum(len(line.text) for line in page) < 20],
+        "extractors": {name: extractors.count(name) for name in ("pypdf", "pdfium", "ocr") if name in extractors},
+        "pdfium_pages": [i + 1 for i, name in enumerate(extractors) if name == "pdfium"],
+        "ocr_pages": [i + 1 for i, name in enumerate(extractors) if name == "ocr"],
+        "glued_share_before": round(glued_before / tokens, 5) if tokens else 0.0,
+        "glued_share_after": round(glued_after / tokens, 5) if tokens else 0.0,
+        "running_lines_removed": running,
+        "damaged_pages": damaged,
+        "outline_entries": len(outline),
+        "headings": sum(1 for block in blocks if block.kind == "heading"),
+        "footnotes": sum(1 for block in blocks if block.kind == "footnote"),
+        "tables": len(tables),
+        "table_pages": sorted({table.page for table in tables}),
+        "contents_pages": sorted({p for block in blocks if block.kind == "contents" for _, p in block.page_starts}),
+    }
+    if document is not None:
+        document.close()
+    return PdfExtraction(blocks, len(reader.pages), facts, report)
+
+
+def _tables(path: Path, document: Any) -> list[Table]:
+    if document is None:
+        return []
+    try:
+        return read_tables(path, ruled_pages(document))
+    except Exception:  # tables are a refinement: without them, cells stay as loose lines
+        return []
+
+
+def _by_page(tables: list[Table], count: int) -> list[list[Table]]:
+    pages: list[list[Table]] = [[] for _ in range(count)]
+    for table in tables:
+        pages[table.page - 1].append(table)
+    return pages
 
 
 def _open(path: Path) -> pypdf.PdfReader:
@@ -58,112 +132,91 @@ def _open(path: Path) -> pypdf.PdfReader:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise IngestError(path, f"PDF illisible ou corrompu ({type(error).__name__})") from error
+        raise IngestError(path, "PDF illisible ou corrompu (structure du fichier endommagée)") from error
     except Exception as error:  # pypdf raises many kinds on damaged files; none may stop the others
         if "decrypt" in str(error).lower() or "crypt" in type(error).__name__.lower():
             raise IngestError(path, "PDF chiffré, impossible d'en extraire le texte") from error
-        raise IngestError(path, f"PDF illisible ou corrompu ({type(error).__name__})") from error
+        raise IngestError(path, "PDF illisible ou corrompu (structure du fichier endommagée)") from error
     return reader
 
 
-def _page_lines(page: Any, number: int) -> list[_Line]:
-    runs: list[tuple[float, float, str, str]] = []
+def _safe_lines(read: Any, page: Any, number: int, failed: set[int] | None = None) -> list[Line]:
+    try:
+        return list(read(page, number))
+    except Exception:  # one damaged page must not cost the rest of the document
+        if failed is not None:
+            failed.add(number - 1)
+        return []
 
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
-        if not text.strip():
-            return
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        size = abs(font_size * tm[3] * cm[3]) or abs(font_size)
-        name = str((font or {}).get("/BaseFont", ""))
-        runs.append((y, size, name, text.replace("\n", " ")))
+
+def _damaged(text: str) -> bool:
+    control, words = readable_share(text)
+    return control > _MAX_CONTROL or words < _MIN_WORDS
+
+
+def _pdfium_document(path: Path) -> Any:
+    try:
+        import pypdfium2
+
+        return pypdfium2.PdfDocument(path)
+    except Exception:  # PDFium refuses some files pypdf reads: then pypdf alone it is
+        return None
+
+
+def _pdfium_text(document: Any, index: int) -> str:
+    try:
+        page = document[index]
+        textpage = page.get_textpage()
+        text = str(textpage.get_text_range())
+        textpage.close()
+        page.close()
+        return text
+    except Exception:
+        return ""
+
+
+def _ocr(
+    path: Path, document: Any, pages: list[list[Line]], extractors: list[str]
+) -> tuple[list[list[Line]], list[str]]:
+    """Read the pages without text with Tesseract, or refuse the scan naming what to install."""
+    language = ocr_language()
+    if language is None or document is None:
+        raise IngestError(
+            path, f"PDF sans texte extractible (document scanné ?) : installez {PACKAGES} pour le lire par OCR"
+        )
+    pages, extractors = list(pages), list(extractors)
+    for i, lines in enumerate(pages):
+        if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS_PER_PAGE:
+            try:
+                pages[i], extractors[i] = ocr_lines(document, i, language), "ocr"
+            except Exception as error:
+                raise IngestError(path, f"OCR impossible à la page {i + 1} (Tesseract a échoué)") from error
+    if sum(len(line.text) for page in pages for line in page) < _MIN_TEXT_CHARS_PER_PAGE * len(pages):
+        raise IngestError(path, "PDF sans texte extractible : l'OCR n'y a rien lu (pages blanches ou illisibles)")
+    return pages, extractors
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
+    """(title, depth) of every outline entry, in order; empty when the PDF has none or it is damaged."""
+    entries: list[tuple[str, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            elif getattr(item, "title", None):
+                entries.append((normalise(str(item.title)), depth))
 
     try:
-        page.extract_text(visitor_text=visit)
-    except Exception:  # one damaged page must not cost the rest of the document
+        walk(reader.outline, 0)
+    except Exception:
         return []
-    lines: list[_Line] = []
-    for y, size, font, text in runs:
-        if lines and abs(lines[-1].y - y) < 0.5 * size:
-            line = lines[-1]
-            line.text += text
-            line.size = max(line.size, size)
-            line.bold = line.bold and "Bold" in font
-            line.italic = line.italic and ("Italic" in font or "Oblique" in font)
-        else:
-            italic = "Italic" in font or "Oblique" in font
-            lines.append(_Line(number, y, size, "Bold" in font, italic, text))
-    for line in lines:
-        line.text = normalise(line.text)
-    return [line for line in lines if line.text]
+    return entries
 
 
-def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower())
-
-
-def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Drop header/footer lines: the same text (digits aside) at a page edge on most pages."""
-    edge = 3
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_running_key(line.text) for line in lines[:edge] + lines[-edge:]})
-    threshold = max(2, len(pages) // 2)
-    running = {key for key, count in counts.items() if count >= threshold} if len(pages) >= 3 else set()
-    kept = []
-    for lines in pages:
-        body = [
-            line
-            for i, line in enumerate(lines)
-            if not (
-                (i < edge or i >= len(lines) - edge) and (_running_key(line.text) in running or line.text.isdigit())
-            )
-        ]
-        kept.append(body)
-    return kept
-
-
-def _blocks(pages: list[list[_Line]]) -> list[Block]:
-    lines = [line for page in pages for line in page]
-    if not lines:
-        return []
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        sizes[round(line.size, 1)] += len(line.text)
-    body_size = sizes.most_common(1)[0][0]
-    heading_sizes = sorted({round(line.size, 1) for line in lines if _is_heading(line, body_size)}, reverse=True)
-    gaps = [abs(b.y - a.y) for a, b in itertools.pairwise(lines) if a.page == b.page and not _is_heading(a, body_size)]
-    line_gap = median(gaps) if gaps else body_size * 1.4
-
-    blocks: list[Block] = []
-    current: list[_Line] = []
-
-    def flush() -> None:
-        if not current:
-            return
-        first = current[0]
-        block = Block("paragraph", "", italic=all(line.italic for line in current))
-        for line in current:
-            append_text(block, line.text, line.page)
-        if _is_heading(first, body_size):
-            block.kind, block.level, block.italic = "heading", heading_sizes.index(round(first.size, 1)) + 1, False
-        blocks.append(block)
-        current.clear()
-
-    for line in lines:
-        if current:
-            previous = current[-1]
-            same_style = (
-                _is_heading(previous, body_size) == _is_heading(line, body_size)
-                and round(previous.size, 1) == round(line.size, 1)
-                and previous.italic == line.italic
-            )
-            close = previous.page == line.page and abs(line.y - previous.y) < 1.45 * max(line_gap, previous.size)
-            if not (same_style and close):
-                flush()  # a page break ends a block too; cut sentences are rejoined afterwards
-        current.append(line)
-    flush()
-    return blocks
-
-
-def _is_heading(line: _Line, body_size: float) -> bool:
-    return (line.bold and line.size >= body_size * 1.1) or line.size >= body_size * 1.3
+def _metadata(reader: pypdf.PdfReader, field_name: str) -> str | None:
+    try:
+        value = getattr(reader.metadata, field_name, None) if reader.metadata is not None else None
+    except Exception:
+        return None
+    return normalise(str(value)) or None if value else None

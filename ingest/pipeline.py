@@ -8,28 +8,30 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from ingest.chunking import MAX_WORDS, OVERLAP_WORDS, TARGET_WORDS, chunk_sections
 from ingest.clean import merge_cut_paragraphs
+from ingest.doc_metadata import DocumentFacts
 from ingest.errors import IngestError
 from ingest.model import Block, ParsedDocument
 from ingest.pdf import read_pdf
 from ingest.structure import sections
 from ingest.text import read_text
 
-PIPELINE_VERSION = f"2026.11-3/chunks-{TARGET_WORDS}-{MAX_WORDS}-{OVERLAP_WORDS}"
+PIPELINE_VERSION = f"2026.12-1/chunks-{TARGET_WORDS}-{MAX_WORDS}-{OVERLAP_WORDS}"
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
 def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
     """Parse one file; raises IngestError with a French reason naming the file."""
     path = Path(path)
+    if not path.exists():
+        raise IngestError(path, "fichier introuvable")
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise IngestError(path, f"extension « {path.suffix or '(aucune)'} » non prise en charge ({supported})")
-    if not path.exists():
-        raise IngestError(path, "fichier introuvable")
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -39,9 +41,11 @@ def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
     sha256 = hashlib.sha256(data).hexdigest()
     source = source or path.name
     page_count: int | None = None
-    metadata_title: str | None = None
+    facts = DocumentFacts()
+    extraction: dict[str, Any] = {}
     if kind == "pdf":
-        blocks, page_count, metadata_title = read_pdf(path)
+        pdf = read_pdf(path)
+        blocks, page_count, facts, extraction = pdf.blocks, pdf.page_count, pdf.facts, pdf.report
     else:
         blocks = read_text(path, data)
     blocks = merge_cut_paragraphs(blocks)
@@ -49,11 +53,14 @@ def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
         raise IngestError(path, "aucun texte exploitable dans ce fichier")
     document = ParsedDocument(
         source=source,
-        title=metadata_title or _title_from_blocks(blocks) or Path(source).stem,
+        title=facts.title or _title_from_blocks(blocks) or Path(source).stem,
         sha256=sha256,
         kind=kind,  # type: ignore[arg-type]
         page_count=page_count,
         blocks=blocks,
+        publisher=facts.publisher,
+        date=facts.date,
+        extraction=extraction,
     )
     paired = sections(blocks, source)
     document.chunks = chunk_sections(paired, sha256)
@@ -69,7 +76,7 @@ def parse_file(path: Path, source: str | None = None) -> ParsedDocument:
 
 def _title_from_blocks(blocks: list[Block]) -> str | None:
     """A short cover paragraph before the first heading, else the first heading."""
-    first = blocks[0]
+    first = next((block for block in blocks if block.kind in ("heading", "paragraph")), blocks[0])
     if first.kind == "paragraph" and len(first.text.split()) <= 20:
         text = first.text
         return text[0] + text[1:].lower() if text.isupper() else text

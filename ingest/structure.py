@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest.model import Block, Initiative
 
+_DETERMINERS = ("Le ", "La ", "Les ", "L'", "Un ", "Une ", "Des ", "Ce ", "Cette ")
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
 _CONTENTS_ENTRY = re.compile(r"\b([IVX]+)\.\s+(.+?)\s*(?:\.{2,}|…)+\s*p\.\s*\d+")
 _ATTRIBUTION_PARENS = re.compile(r"^(?P<rc>[^()]+?)\s*\((?P<region>[^()]+)\)$")
@@ -53,8 +54,12 @@ def parse_attribution(block: Block) -> tuple[str, str | None] | None:
         return None
     if not text[0].isupper():
         return None
+    if text.startswith(_DETERMINERS) or any(ch in text for ch in "$=:{}[]<>/"):
+        return None  # "Le Crédit d'Impôt…", "Depends: libfoo": a sentence or code, never a resource centre
     match = _ATTRIBUTION_PARENS.match(text)
     if match:
+        if _defines_acronym(match.group("rc"), match.group("region")):
+            return None
         return match.group("rc").strip(), match.group("region").strip()
     if not block.italic:
         return None  # a plain short line without "(Region)" is too weak a signal
@@ -62,6 +67,16 @@ def parse_attribution(block: Block) -> tuple[str, str | None] | None:
     if match:
         return match.group("rc").strip(), match.group("region").strip()
     return text, None
+
+
+def _defines_acronym(name: str, parenthesised: str) -> bool:
+    """``Transition Énergétique (TE)``: the parentheses spell the name's initials, they name no region."""
+    acronym = parenthesised.strip()
+    if not (acronym.isupper() and " " not in acronym):
+        return False
+    initials = "".join(word[0] for word in re.findall(r"[^\W\d_]+", name) if word[0].isupper())
+    letters = iter(slugify(initials))
+    return bool(initials) and all(ch in letters for ch in slugify(acronym))  # a subsequence of the initials
 
 
 def find_place(title: str, opening: str, region: str | None) -> str | None:
@@ -92,7 +107,7 @@ def slugify(text: str) -> str:
 
 def _parts_from_contents(blocks: list[Block]) -> dict[str, str]:
     """Numbered parts listed in a table of contents ("I. Des acteur.rice.s en proximité ..... p. 4")."""
-    text = " ".join(block.text for block in blocks if block.kind == "paragraph" and "p." in block.text)
+    text = " ".join(block.text for block in blocks if block.kind in ("paragraph", "contents") and "p." in block.text)
     return {slugify(title): numeral for numeral, title in _CONTENTS_ENTRY.findall(text)}
 
 
@@ -126,8 +141,10 @@ def sections(blocks: list[Block], source: str) -> list[tuple[Block, Section]]:
                 initiative = None
             after_heading = True
             continue
+        if block.kind == "contents":
+            continue  # read for the parts above, never indexed
         path = " > ".join(text for _, text in stack)
-        attribution = parse_attribution(block) if after_heading and stack else None
+        attribution = parse_attribution(block) if after_heading and stack and block.kind == "paragraph" else None
         after_heading = False
         if attribution is not None:
             title = stack[-1][1]

@@ -25,6 +25,13 @@ def decode(path: Path, data: bytes) -> str:
     """Bytes → text, or an IngestError saying why this is not text."""
     if not data.strip():
         raise IngestError(path, "fichier vide, rien à indexer")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows' "Unicode")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise IngestError(path, "texte UTF-16 mal formé") from error
+        if _looks_like_text(text):
+            return text
     if b"\x00" in data[:8192]:
         raise IngestError(path, "fichier binaire, ce n'est pas du texte")
     for encoding in ("utf-8-sig", "cp1252"):  # French documents: UTF-8, else Windows-1252 / latin-1

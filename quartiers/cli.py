@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quartiers.commands import ask_commands, eval_command, query_commands, store_commands
+from quartiers import cli_french
+from quartiers.commands import ask_commands, eval_command, query_commands, serve_command, store_commands
 from quartiers.output import fail
 from quartiers.settings import Settings
 
@@ -28,13 +29,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » : un nombre entier positif est attendu") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} : un nombre entier positif est attendu")
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
+    cli_french.install()
     common = _Parser(add_help=False)
     common.add_argument("--store", type=Path, help="dossier de données (défaut : QUARTIERS_STORE)")
     common.add_argument("--collection", help="collection Chroma (défaut : quartiers)")
@@ -46,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="fichiers ou dossiers (défaut : corpus fourni)")
     ingest.add_argument("--reset", action="store_true", help="vider la base avant d'indexer")
     ingest.add_argument("--no-progress", action="store_true", help="sans barre de progression")
+    ingest.add_argument("--force", action="store_true",
+                        help="remplacer un document même par une version bien plus pauvre (pages, passages)")
 
     remove = commands.add_parser("remove", parents=[common], help="retirer des documents de la base")
     remove.add_argument("sources", nargs="+", help="nom(s) de fichier tel(s) qu'indiqué(s) par stats")
@@ -81,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", parents=[common], help="l'application web (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, cette machine seule)")
     ui.add_argument("--port", type=_positive, default=7860, help="port (défaut : 7860)")
+
+    serve = commands.add_parser("serve", parents=[common], help="l'API compatible OpenAI et le serveur MCP seuls")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=7861, help="port (défaut : 7861)")
     return parser
 
 
@@ -110,17 +121,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": ask_commands.cmd_chat,
     "eval": eval_command.cmd_eval,
     "ui": cmd_ui,
+    "serve": serve_command.cmd_serve,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vectorstore import EmbedderError, StoreError
-    from vectorstore.retriever import FilterError
+    from vectorstore.retriever import FilterError, NoMatchError
 
     try:
         return COMMANDS[args.command](args, settings_from(args))
-    except (StoreError, EmbedderError) as error:
+    except (StoreError, EmbedderError, NoMatchError) as error:
         return fail(args, str(error))
     except FilterError as error:
         fail(args, str(error))

@@ -33,3 +33,7 @@ class Settings(BaseSettings):
     ui_user: str | None = Field(default=None, description="UI login, required when binding beyond loopback.")
     ui_password: SecretStr | None = Field(default=None, description="UI password, with ui_user.")
     upload_max_mb: int = Field(default=50, description="Largest file the UI accepts for upload, in MB.")
+    max_question_chars: int = Field(default=2000, gt=0, description="Longest question answered, in characters.")
+    api_key: SecretStr | None = Field(
+        default=None, description="Bearer key of the API and MCP server; required beyond loopback; never logged."
+    )

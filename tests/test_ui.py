@@ -213,6 +213,8 @@ def test_upload_shows_text_escaped_then_delete(page, app_url, tmp_path: Path) ->
     page.locator("#documents-status", has_text="Indexation terminée").wait_for()
     assert "jardins-quimperle.pdf : ajouté" in page.locator("#documents-status").inner_text()
     page.locator("#documents").get_by_text("jardins-quimperle.pdf").wait_for()
+    assert "pypdf 1 p. ; mots collés 0 %" in page.locator("#documents-status").inner_text()
+    assert "pypdf 1 p." in page.locator("#documents").inner_text()  # how each PDF was read, in its row
     shot(page, "01-uploaded")
 
     page.get_by_role("tab", name="Discussion").click()

@@ -8,6 +8,7 @@ Case, accents, typographic apostrophes, elisions (l', d', qu'), inclusive writin
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -29,9 +30,16 @@ STOP_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("french")
+    """One Snowball stemmer per thread: a stemmer keeps its state between calls, so threads sharing one
+    (the web app's workers) got wrong stems and IndexErrors, which the stem cache then kept."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 def _strip_accents(word: str) -> str:

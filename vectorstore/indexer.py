@@ -36,6 +36,10 @@ class FileResult:
     pages: int | None = None
     embedded: int = 0  # chunks embedded by this run (the others came from the cache)
     warnings: list[str] = field(default_factory=list)
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    extraction: dict[str, Any] | None = None  # the PDF extraction report (pages, extractors, glue...)
 
 
 @dataclass
@@ -71,7 +75,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> IngestReport:
+def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, force: bool = False) -> IngestReport:
+    """Ingest files and folders; ``force`` replaces a document even by a much poorer version of it."""
     started = time.perf_counter()
     report = IngestReport()
     store.embedder  # noqa: B018 - refuse a mismatched embedder before touching anything
@@ -83,12 +88,13 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> 
             report.files.append(FileResult(path.name, "failed", error=error))
             continue
         seen[path.name] = path
-        report.files.append(_ingest_file(store, path, records, report, progress))
+        report.files.append(_ingest_file(store, path, records, report, progress, force=force))
     for source, record in sorted(records.items()):  # stale documents not named in this run
         if not _is_current(store, record) and source not in {f.source for f in report.files}:
             copy = store.documents_folder / record.stored_file
             if copy.exists():
                 report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
+    _remove_stray_copies(store)
     if report.added or report.removed:
         from vectorstore.retriever import HybridRetriever
         from vectorstore.themes import initiative_themes
@@ -97,6 +103,19 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True) -> 
         initiative_themes(HybridRetriever(store))
     report.seconds = time.perf_counter() - started
     return report
+
+
+STRAY_AFTER_S = 600  # a copy no record names, older than this, was left by a run killed midway
+
+
+def _remove_stray_copies(store: Store) -> None:
+    """Delete stored copies that no completion record names (a kill after the old build's chunks went):
+    they would otherwise stay on disk and be served by URL. Recent ones may belong to a run in progress."""
+    named = {record.stored_file for record in store.records_by_source().values()}
+    now = time.time()
+    for copy in store.documents_folder.iterdir():
+        if copy.is_file() and copy.name not in named and now - copy.stat().st_mtime > STRAY_AFTER_S:
+            copy.unlink(missing_ok=True)
 
 
 def _is_current(store: Store, record: DocumentRecord) -> bool:
@@ -117,7 +136,7 @@ def document_version(store: Store, document: ParsedDocument) -> str:
 
 
 def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], report: IngestReport,
-                 progress: bool, source: str | None = None) -> FileResult:
+                 progress: bool, source: str | None = None, force: bool = False) -> FileResult:
     try:
         if not path.exists():
             raise IngestError(path, "fichier introuvable")
@@ -125,13 +144,20 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
         return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
     previous = records.get(document.source)
-    result = FileResult(document.source, "added", pages=document.page_count)
+    poorer = _much_poorer(document, previous) if previous is not None and previous.sha256 != document.sha256 else None
+    if poorer is not None and not force:
+        return FileResult(document.source, "failed", error=f"{document.source} : {poorer}")
+    result = FileResult(document.source, "added", pages=document.page_count, title=document.title,
+                        publisher=document.publisher, date=document.date, extraction=document.extraction or None)
     version = document_version(store, document)
     if previous is not None and previous.doc_version == version and store.count_version(version) == previous.chunks:
         result.status, result.chunks = "unchanged", previous.chunks
         report.unchanged += previous.chunks
         report.removed += _delete_other_versions(store, document.source, version)  # finish a replacement
         return result
+    if damaged := (document.extraction or {}).get("damaged_pages"):
+        result.warnings.append(f"{document.source} : texte illisible à la page ou aux pages "
+                               f"{', '.join(map(str, damaged))} (fichier endommagé ?)")
     sig = signature(document.full_text)
     for other in records.values():
         if other.source != document.source and similarity(sig, other.signature) >= NEAR_DUPLICATE:
@@ -149,7 +175,7 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         source=document.source, title=document.title, sha256=document.sha256, kind=document.kind,
         pages=document.page_count, chunks=len(document.chunks), pipeline_version=PIPELINE_VERSION,
         embedder=store.embedder.name, embedder_version=store.embedder.version, stored_file=stored_file,
-        doc_version=version,
+        doc_version=version, publisher=document.publisher, date=document.date, extraction=document.extraction or None,
         initiatives=[{k: v for k, v in i.__dict__.items()} for i in document.initiatives], signature=sig,
     )
     store.write_record(record)
@@ -161,6 +187,21 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     result.chunks = len(document.chunks)
     report.added += len(document.chunks)
     return result
+
+
+def _much_poorer(document: ParsedDocument, previous: DocumentRecord) -> str | None:
+    """Why a new version is refused: much less than the stored one (a damaged copy over a good document)."""
+    lost = []
+    if previous.pages and document.page_count is not None and document.page_count < 0.5 * previous.pages:
+        lost.append(f"{document.page_count} pages contre {previous.pages}")
+    if len(document.chunks) < 0.5 * previous.chunks:
+        lost.append(f"{len(document.chunks)} passages contre {previous.chunks}")
+    if len(previous.initiatives) >= 3 and len(document.initiatives) < 0.5 * len(previous.initiatives):
+        lost.append(f"{len(document.initiatives)} initiatives contre {len(previous.initiatives)}")
+    if not lost:
+        return None
+    return ("la nouvelle version est bien plus pauvre que celle de la base (" + ", ".join(lost)
+            + ") : remplacement refusé, la version indexée reste ; relancez avec --force pour remplacer quand même")
 
 
 def _delete_other_versions(store: Store, source: str, version: str) -> int:
@@ -208,6 +249,9 @@ def _metadata(store: Store, document: ParsedDocument, version: str, chunk: Chunk
         "doc_sha256": document.sha256, "doc_version": version, "text_sha256": text_hash,
         "embedder": store.embedder.name, "position": int(chunk.chunk_id.rsplit(":", 1)[1]),
     }
+    for key in ("publisher", "date"):
+        if getattr(document, key):
+            meta[key] = getattr(document, key)
     if chunk.pages:
         meta["page"], meta["pages"], meta["page_offsets"] = chunk.pages[0], chunk.pages, chunk.page_offsets
     initiative = chunk.initiative

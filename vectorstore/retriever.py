@@ -44,7 +44,8 @@ class Passage:
             "page": meta.get("page"), "pages": list(meta["pages"]) if meta.get("pages") else None,
             "section": meta.get("section"), "initiative": meta.get("initiative"),
             "initiative_id": meta.get("initiative_id"), "resource_centre": meta.get("resource_centre"),
-            "region": meta.get("region"), "place": meta.get("place"), "text": self.text,
+            "region": meta.get("region"), "place": meta.get("place"), "publisher": meta.get("publisher"),
+            "date": meta.get("date"), "text": self.text,
             "score": round(self.score, 6),
         }
 
@@ -117,6 +118,17 @@ class HybridRetriever:
             return None
         return {i for i, meta in self.metadata.items() if matches(meta, filters or {})}
 
+    def check_filters(self, filters: Mapping[str, Sequence[str]] | None) -> None:
+        """Raise ``NoMatchError`` naming the valid values when a filter value matches no stored passage: a
+        typo (``region=Bretagne``) must not look like a corpus that has nothing to say."""
+        for key, values in (filters or {}).items():
+            for value in values:
+                if not any(matches(meta, {key: [value]}) for meta in self.metadata.values()):
+                    valid = sorted({str(meta[key]) for meta in self.metadata.values() if meta.get(key)})
+                    listed = " ; ".join(valid[:40]) + (" ; …" if len(valid) > 40 else "")
+                    raise NoMatchError(f"aucun passage pour le filtre {key}={value} ; valeurs possibles : "
+                                       + (listed or "aucune dans cette base"))
+
     def dense(self, question: str, allowed: set[str] | None, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         if allowed is not None and not allowed:
             return []
@@ -156,6 +168,10 @@ class HybridRetriever:
 
 class FilterError(ValueError):
     """A malformed --filter: a usage error (exit code 2)."""
+
+
+class NoMatchError(Exception):
+    """A filter value that no stored passage has; the message lists the values that exist."""
 
 
 def parse_filters(pairs: Sequence[str]) -> dict[str, list[str]]:

@@ -39,7 +39,8 @@ def summary(store: Store, embedder_spec: str, retriever: HybridRetriever | None 
     records = store.records_by_source()
     documents = [
         {"source": r.source, "title": r.title, "pages": r.pages, "chunks": r.chunks, "sha256": r.sha256,
-         "pipeline_version": r.pipeline_version}
+         "pipeline_version": r.pipeline_version, "publisher": r.publisher, "date": r.date,
+         "extraction": r.extraction}
         for r in sorted(records.values(), key=lambda r: r.source)
     ]
     initiatives = [

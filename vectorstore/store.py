@@ -44,11 +44,15 @@ class DocumentRecord:
     initiatives: list[dict[str, Any]]
     signature: list[int]
     doc_version: str = ""  # the build whose chunks readers trust (see indexer.document_version)
+    publisher: str | None = None
+    date: str | None = None
+    extraction: dict[str, Any] | None = None  # how each page was read (PDFs): see ingest.pdf
 
     def to_metadata(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
         data["initiatives"] = json.dumps(self.initiatives, ensure_ascii=False)
         data["signature"] = json.dumps(self.signature)
+        data["extraction"] = json.dumps(self.extraction or {}, ensure_ascii=False)
         return data
 
     @classmethod
@@ -58,6 +62,9 @@ class DocumentRecord:
         fields["signature"] = json.loads(str(fields.get("signature") or "[]"))
         fields.setdefault("pages", None)
         fields.setdefault("doc_version", "")
+        fields["extraction"] = json.loads(str(fields.get("extraction") or "{}")) or None
+        fields.setdefault("publisher", None)
+        fields.setdefault("date", None)
         return cls(**{k: fields[k] for k in cls.__dataclass_fields__})
 
 

@@ -56,28 +56,59 @@ def stream_to_terminal(assistant: Assistant, question: str, history: list[list[s
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from quartiers.requests import RequestError, question_from
     from vectorstore.retriever import parse_filters
 
     filters = parse_filters(args.filter)
-    assistant = _assistant(settings, args.answerer)
     if args.question != "-":
+        try:
+            question = question_from(args.question, settings.max_question_chars)
+        except RequestError as error:
+            return usage_error(args, str(error))
+        assistant = _assistant(settings, args.answerer)
+        assistant.retriever.check_filters(filters)
         if args.json:
-            answer = assistant.answer(args.question, filters=filters)
+            answer = assistant.answer(question, filters=filters)
             emit(args, answer.to_json(), render(answer))
         else:
-            stream_to_terminal(assistant, args.question, filters=filters)
+            stream_to_terminal(assistant, question, filters=filters)
         return 0
-    for line in sys.stdin:  # JSON lines in, JSON lines out
-        if not line.strip():
-            continue
-        try:
-            request: dict[str, Any] = json.loads(line)
-            answer = assistant.answer(str(request["question"]), history=request.get("history") or [],
-                                      filters={**filters, **(request.get("filters") or {})})
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-        except (ValueError, KeyError, TypeError) as error:
-            print(json.dumps({"error": "requête invalide", "detail": str(error)}, ensure_ascii=False), flush=True)
+    assistant = _assistant(settings, args.answerer)
+    for line in sys.stdin:  # JSON lines in, JSON lines out; a bad line is answered by an error, not fatal
+        if line.strip():
+            print(json.dumps(_answer_line(assistant, line, filters, settings), ensure_ascii=False), flush=True)
     return 0
+
+
+def _answer_line(assistant: Assistant, line: str, filters: dict[str, list[str]], settings: Settings) -> dict[str, Any]:
+    from quartiers.requests import MAX_LINE_CHARS, RequestError, filters_from, history_from, question_from
+
+    try:
+        if len(line) > MAX_LINE_CHARS:
+            raise RequestError(f"ligne trop longue ({len(line)} caractères, au plus {MAX_LINE_CHARS})")
+        try:
+            request = json.loads(line)
+        except (ValueError, RecursionError) as error:
+            raise RequestError("ligne illisible : un objet JSON par ligne est attendu, "
+                               '{"question": "...", "history": [...], "filters": {...}}') from error
+        if not isinstance(request, dict):
+            raise RequestError('un objet JSON est attendu, par exemple {"question": "..."}')
+        question = question_from(request.get("question"), settings.max_question_chars)
+        answer = assistant.answer(question, history=history_from(request.get("history")),
+                                  filters={**filters, **filters_from(request.get("filters"))})
+        return answer.to_json()
+    except RequestError as error:
+        return {"error": "requête invalide", "detail": str(error)}
+    except Exception as error:  # the store went away (a stopped Chroma server): say so, go on with the next line
+        return {"error": "la base n'a pas pu répondre", "detail": f"{type(error).__name__} : {error}"[:300]}
+
+
+def usage_error(args: argparse.Namespace, message: str) -> int:
+    if args.json:
+        print(json.dumps({"error": message, "detail": None}, ensure_ascii=False))
+    else:
+        print(f"quartiers : erreur : {message}", file=sys.stderr)
+    return 2
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -91,6 +122,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             break
         if not question:
             break
+        if len(question) > settings.max_question_chars:
+            print(f"Question trop longue (au plus {settings.max_question_chars} caractères).", file=sys.stderr)
+            continue
         answer = stream_to_terminal(assistant, question, history)
         print()
         history.append([question, answer.answer])

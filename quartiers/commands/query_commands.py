@@ -31,6 +31,7 @@ def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 
     filters = parse_filters(args.filter)
     retriever = _retriever(settings)
+    retriever.check_filters(filters)
     passages = [p.to_json() for p in retriever.search(args.question, k=args.k, filters=filters, mode=args.mode)]
     lines = []
     for p in passages:
@@ -49,6 +50,7 @@ def cmd_precedents(args: argparse.Namespace, settings: Settings) -> int:
 
     filters = parse_filters(args.filter)
     retriever = _retriever(settings)
+    retriever.check_filters(filters)
     found = [p.to_json() for p in find_precedents(retriever, args.theme, k=args.k, filters=filters)]
     lines = []
     for i, p in enumerate(found, start=1):

@@ -11,6 +11,7 @@ from quartiers.settings import Settings
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.extraction_text import reading_summary
     from vectorstore import embedder_name, open_store
     from vectorstore.indexer import ingest_paths
 
@@ -18,7 +19,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.reset:
         embedder_name(settings.embedder)  # an unknown embedder fails here, before --reset wipes anything
         store.reset()
-    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json)
+    report = ingest_paths(store, args.paths or [BUNDLED_CORPUS], progress=not args.no_progress and not args.json,
+                          force=args.force)
     if args.json:
         emit(args, report.to_json(), "")
         return 1 if report.failed else 0
@@ -29,6 +31,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             continue
         print(f"{result.source} : {labels[result.status]}, {result.chunks} passages"
               + (f" ({result.embedded} encodés)" if result.status != "unchanged" else ""))
+        if result.extraction and result.status != "unchanged":
+            print(f"  lecture : {reading_summary(result.extraction)}")
         for warning in result.warnings:
             print(f"Attention : {warning}", file=sys.stderr)
     totals = report.to_json()["totals"]
@@ -56,6 +60,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.extraction_text import reading_summary
     from vectorstore import open_store
     from vectorstore.stats import summary
 
@@ -63,7 +68,11 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     lines = [f"Base : {data['store']} (collection {data['collection']}, encodeur {data['embedding_model']})"]
     for doc in data["documents"]:
         pages = f", {doc['pages']} pages" if doc["pages"] else ""
-        lines.append(f"- {doc['source']} : « {doc['title']} »{pages}, {doc['chunks']} passages")
+        stated = ", ".join(x for x in (doc.get("publisher"), doc.get("date")) if x)
+        lines.append(f"- {doc['source']} : « {doc['title']} »" + (f" ({stated})" if stated else "")
+                     + f"{pages}, {doc['chunks']} passages")
+        if doc.get("extraction"):
+            lines.append(f"  lecture : {reading_summary(doc['extraction'])}")
     totals = data["totals"]
     lines.append(f"Total : {totals['documents']} document(s), {totals['pages']} pages, {totals['chunks']} passages, "
                  f"{totals['initiatives']} initiatives")

@@ -12,6 +12,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.extraction_text import reading_summary
 from quartiers import dossier
 from quartiers.web import render
 from quartiers.web.service import Service
@@ -22,7 +23,7 @@ from vectorstore.themes import THEMES, slug_for
 INITIATIVE_COLUMNS = ["Initiative", "Thèmes", "Centre de ressources", "Région", "Lieu", "Pages"]
 # Widths that keep every column on screen at 1400 px (the title wraps; the others stay short).
 INITIATIVE_WIDTHS: list[str | int] = ["34%", "19%", "17%", "13%", "11%", "6%"]
-DOCUMENT_COLUMNS = ["Titre", "Fichier", "Pages", "Passages", "Initiatives"]
+DOCUMENT_COLUMNS = ["Titre", "Fichier", "Éditeur", "Date", "Pages", "Passages", "Initiatives", "Lecture du PDF"]
 ALL_REGIONS = "Toutes les régions"
 ALL_THEMES = "Tous les thèmes"
 ALL_DOCUMENTS = "Tous les documents"
@@ -134,8 +135,8 @@ class Library:
         counts: dict[str, int] = {}
         for initiative in data["initiatives"]:
             counts[initiative["source"]] = counts.get(initiative["source"], 0) + 1
-        return [[d["title"], d["source"], d["pages"] or "", d["chunks"], counts.get(d["source"], 0)]
-                for d in data["documents"]]
+        return [[d["title"], d["source"], d.get("publisher") or "", d.get("date") or "", d["pages"] or "", d["chunks"],
+                 counts.get(d["source"], 0), reading_summary(d.get("extraction"))] for d in data["documents"]]
 
     def upload(self, files: list[Any] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> str:  # noqa: B008
         """Ingests uploads (Gradio stored them under names of its own); returns a French report.
@@ -150,8 +151,9 @@ class Library:
             if result.status == "failed":
                 lines.append(f"- **Échec** : {escape(result.error or result.source)}")
             else:
+                reading = reading_summary(result.extraction)
                 lines.append(f"- {escape(result.source)} : {labels[result.status]}, "
-                             f"{result.chunks} passages")
+                             f"{result.chunks} passages" + (f" ({escape(reading)})" if reading else ""))
             lines += [f"- **Attention** : {escape(w)}" for w in result.warnings]
         return f"**Indexation terminée en {report.seconds:.1f} s.**\n\n" + "\n".join(lines)
 

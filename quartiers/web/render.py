@@ -55,7 +55,9 @@ def _highlighted(text: str, quotes: list[tuple[int, str]], turn: int) -> str:
 
 def _facts(meta: dict[str, Any] | Passage, page: int | str | None) -> str:
     get = meta.get
-    rows = [("Document", get("title") or get("source")), ("Page", page), ("Section", get("section")),
+    stated = ", ".join(str(x) for x in (get("publisher"), get("date")) if x)
+    rows = [("Document", get("title") or get("source")), ("Publication", stated), ("Page", page),
+            ("Section", get("section")),
             ("Initiative", get("initiative")), ("Centre de ressources", get("resource_centre")),
             ("Région", get("region"))]
     cells = "".join(f"<dt>{label}</dt><dd>{escape(str(value))}</dd>" for label, value in rows if value)

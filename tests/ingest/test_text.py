@@ -37,3 +37,34 @@ def test_plain_text_paragraphs(tmp_path: Path) -> None:
     path.write_text("Première ligne d'un paragraphe\nqui continue ici.\n\nSecond paragraphe.\n", encoding="utf-8")
     document = parse_file(path)
     assert document.chunks[0].text == "Première ligne d'un paragraphe qui continue ici.\n\nSecond paragraphe."
+
+
+def test_pathological_markup_is_read_in_linear_time_and_long_lines_are_cut(tmp_path) -> None:
+    from ingest import parse_file
+
+    brackets = tmp_path / "crochets.md"
+    brackets.write_text("# Titre\n\n" + "[" * 200_000 + "\n\nUne phrase lisible après les crochets.\n",
+                        encoding="utf-8")
+    document = parse_file(brackets)  # minutes before the patterns were bounded, a fraction of a second now
+    assert "Une phrase lisible après les crochets." in document.full_text
+    run_on = tmp_path / "sans-point.txt"
+    run_on.write_text("mot " * 20_000, encoding="utf-8")
+    chunks = parse_file(run_on).chunks
+    assert len(chunks) > 50 and max(len(chunk.text.split()) for chunk in chunks) <= 300
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path) -> None:
+    from ingest import parse_file
+
+    path = tmp_path / "note.txt"
+    path.write_bytes("Les habitants ont créé un jardin partagé à Quimperlé.\n".encode("utf-16"))
+    assert "jardin partagé à Quimperlé" in parse_file(path).full_text
+
+
+def test_a_missing_folder_is_reported_as_missing(tmp_path) -> None:
+    import pytest
+
+    from ingest import IngestError, parse_file
+
+    with pytest.raises(IngestError, match="introuvable"):
+        parse_file(tmp_path / "dossier-absent")

@@ -76,3 +76,22 @@ def test_documents_from_an_older_pipeline_are_reported_and_rebuilt(store_copy: P
     assert run_json("stats", store=store_copy)[1]["warnings"] == []
     versions = {meta["doc_version"] for _, meta in chunk_rows(store_copy).values()}
     assert "0ld0ld0ld0ld0ld0" not in versions  # the old build's chunks are gone
+
+
+def test_a_stray_copy_left_by_a_killed_run_is_removed_by_the_next(store_copy: Path, small_md: Path) -> None:
+    import time
+
+    from vectorstore.indexer import STRAY_AFTER_S
+
+    stray = store_copy / "documents" / "0123456789abcdef-stale.pdf"
+    stray.write_bytes(b"%PDF-1.4 old build")
+    old = time.time() - STRAY_AFTER_S - 60
+    os.utime(stray, (old, old))
+    fresh = store_copy / "documents" / "fedcba9876543210-running.pdf"  # may belong to a run in progress
+    fresh.write_bytes(b"%PDF-1.4 being written")
+    code, _ = run_json("ingest", small_md, store=store_copy)
+    assert code == 0
+    assert not stray.exists() and fresh.exists()
+    kept = {p.name for p in (store_copy / "documents").iterdir()}
+    code, stats = run_json("stats", store=store_copy)
+    assert len(kept) == len(stats["documents"]) + 1  # every document's copy, and the fresh one

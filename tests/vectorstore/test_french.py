@@ -24,3 +24,19 @@ def test_stemming_joins_word_families_and_stop_words_go() -> None:
 def test_metadata_keys_ignore_case_accents_and_dashes() -> None:
     same = {fold("Bretagne – Pays de la Loire"), fold("bretagne - pays de la loire"), fold("Bretagne—Pays de la Loire")}
     assert len(same) == 1
+
+
+def test_french_analysis_gives_the_same_stems_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vectorstore import french
+
+    words = [f"{stem}{suffix}" for stem in ("habit", "confin", "distribu", "associat", "bénévol", "quarti", "médiat")
+             for suffix in ("ement", "ations", "euses", "ités", "aient", "erions", "ants", "ée", "er")] * 3
+    texts = [" ".join(words[i:] + words[:i]) for i in range(40)]
+    french._stem.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(french.analyse, texts))
+    french._stem.cache_clear()
+    alone = [french.analyse(text) for text in texts]
+    assert threaded == alone

@@ -32,6 +32,16 @@ def test_the_built_store_holds_the_bundled_report(built_store: Path) -> None:
     assert stats["warnings"] == []
     nantes = [i for i in stats["initiatives"] if i["place"] == "Nantes"]
     assert nantes and nantes[0]["resource_centre"] == "Réso Villes" and nantes[0]["pages"] == [27, 28]
+    assert document["date"] == "mai 2020"  # as its first pages state it
+    assert document["extraction"]["extractors"] == {"pypdf": 33}
+    assert document["extraction"]["running_lines_removed"] == 66 and document["extraction"]["glued_share_after"] == 0
+
+
+def test_answers_cite_the_documents_stated_date(built_store: Path) -> None:
+    code, answer = run_json("ask", "Comment Nantes a-t-elle organisé l'aide alimentaire ?", store=built_store)
+    assert code == 0 and answer["citations"]
+    assert {c["date"] for c in answer["citations"]} == {"mai 2020"}
+    assert all(p["date"] == "mai 2020" and "publisher" in p for p in answer["passages"])
 
 
 def test_stored_chunks_carry_the_contract_metadata(built_store: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant import Answer, Citation
 from quartiers.web import render
 from vectorstore.retriever import Passage
@@ -51,3 +53,16 @@ def test_streamed_sentences_show_the_writing_indicator() -> None:
     assert render.pending_markdown([], 0) == "*Rédaction en cours…*"
     shown = render.pending_markdown(["Une phrase [1]."], 0)
     assert shown.startswith('Une phrase <a href="#src-0-1">[1]</a>.') and shown.endswith("*Rédaction en cours…*")
+
+
+def test_exports_reuse_one_folder() -> None:
+    from quartiers.web.chat import Chat
+
+    chat = Chat(None)  # type: ignore[arg-type]  # exporting needs no store
+    answers = [Answer("Q ?", "Q ?", "Réponse [1].", refused=False)]
+    _, first = chat.export(answers, 0)
+    _, again = chat.export(answers, 0)
+    assert first == again and first is not None
+    answers.append(Answer("Autre ?", "Autre ?", "Autre réponse.", refused=False))
+    _, other = chat.export(answers, 1)
+    assert other is not None and Path(other).parent == Path(first).parent

@@ -1,0 +1,60 @@
+"""The real ``quartiers serve`` / ``quartiers ui`` in a subprocess on a free loopback port, stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import ROOT, cli_command
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Running:
+    url: str  # http://127.0.0.1:PORT
+    log: Path
+
+    @property
+    def v1(self) -> str:
+        return f"{self.url}/v1"
+
+
+@contextmanager
+def running(command: str, store: Path, env: dict[str, str] | None = None, ready: str = "/v1/models",
+            ready_key: str | None = None, host: str = "127.0.0.1") -> Iterator[Running]:
+    port = free_port()
+    log = store.parent / f"{command}-{port}.log"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
+    full_env.update({"HF_HUB_OFFLINE": "1", **(env or {})})
+    with log.open("w") as out:
+        command_line = cli_command(command, "--store", store, "--host", host, "--port", str(port))
+        server = subprocess.Popen(command_line, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {ready_key}"} if ready_key else {}
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(urllib.request.Request(url + ready, headers=headers), timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                time.sleep(0.5)
+        yield Running(url, log)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
