@@ -17,7 +17,7 @@ import gradio as gr
 
 from quartiers.settings import Settings
 from quartiers.web.chat import Chat
-from quartiers.web.library import DOCUMENT_COLUMNS, INITIATIVE_COLUMNS, Library
+from quartiers.web.library import DOCUMENT_COLUMNS, INITIATIVE_COLUMNS, INITIATIVE_WIDTHS, Library
 from quartiers.web.service import Service
 from quartiers.web.theme import CSS, HEAD
 
@@ -68,12 +68,30 @@ def build_app(service: Service) -> gr.Blocks:
                 with gr.Row():
                     search = gr.Textbox(label="Rechercher (thème, lieu, titre, centre de ressources)", scale=3,
                                         elem_id="precedents-search")
+                    theme = gr.Dropdown(library.themes(), value=library.themes()[0], label="Thème", scale=1,
+                                        elem_id="precedents-theme")
                     region = gr.Dropdown(library.regions(), value=library.regions()[0], label="Région", scale=1,
                                          elem_id="precedents-region")
-                table = gr.Dataframe(headers=INITIATIVE_COLUMNS, interactive=False, wrap=True, elem_id="initiatives",
-                                     label="Initiatives du corpus (cliquez sur une ligne pour lire ses passages)")
-                ask_about = gr.Button("Interroger l'assistant sur cette initiative", elem_id="ask-initiative")
-                initiative_text = gr.HTML(library.initiative([], -1, chat.pdf_link)[0], elem_id="initiative-passages")
+                    source = gr.Dropdown(library.sources(), value=library.sources()[0], label="Document", scale=1,
+                                         elem_id="precedents-source")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=640):
+                        table = gr.Dataframe(headers=INITIATIVE_COLUMNS, interactive=False, wrap=True,
+                                             column_widths=INITIATIVE_WIDTHS, elem_id="initiatives",
+                                             label="Initiatives du corpus (cliquez sur une ligne pour lire ses "
+                                                   "passages)")
+                        ask_about = gr.Button("Interroger l'assistant sur cette initiative", elem_id="ask-initiative")
+                        initiative_text = gr.HTML(library.initiative([], -1, chat.pdf_link)[0],
+                                                  elem_id="initiative-passages")
+                    with gr.Column(scale=1, min_width=300):
+                        chart = gr.HTML(elem_id="precedents-chart", label="Répartition")
+                        with gr.Accordion("Note de précédents (dossier)", open=False, elem_id="dossier"):
+                            picked = gr.CheckboxGroup([], label="Initiatives du dossier", elem_id="dossier-choice")
+                            make_dossier = gr.Button("Préparer la note (Markdown et Word)", elem_id="dossier-make")
+                            dossier_text = gr.Textbox(label="Note de précédents (Markdown)", lines=8,
+                                                      buttons=["copy"], interactive=False, elem_id="dossier-text")
+                            dossier_files = gr.File(label="Télécharger la note (.md, .docx)", file_count="multiple",
+                                                    interactive=False, elem_id="dossier-files")
             with gr.Tab("Documents", id="documents"):
                 documents = gr.Dataframe(headers=DOCUMENT_COLUMNS, interactive=False, wrap=True, elem_id="documents",
                                          label="Documents dans la base")
@@ -105,17 +123,22 @@ def build_app(service: Service) -> gr.Blocks:
         conversation.like(vote, [answers], [vote_note])
         selected.change(chat.export, [answers, selected], [export_text, export_file])
 
-        def refresh_tables(query: str, area: str) -> tuple[Any, ...]:
-            rows, behind = library.initiatives(query, area)
-            fresh = service.filter_choices()
-            return (rows, behind, library.documents(), gr.Dropdown(choices=fresh["source"], value=None),
-                    gr.Dropdown(choices=fresh["source"]), gr.Dropdown(choices=fresh["region"]),
-                    gr.Dropdown(choices=fresh["resource_centre"]), gr.Dropdown(choices=library.regions()))
+        explorer = [search, region, theme, source]
+        explored = [table, shown, chart, picked]
 
-        tables = [table, shown, documents, to_remove, f_source, f_region, f_centre, region]
-        app.load(refresh_tables, [search, region], tables)
-        search.submit(library.initiatives, [search, region], [table, shown])
-        region.change(library.initiatives, [search, region], [table, shown])
+        def refresh_tables(query: str, area: str, topic: str, document: str) -> tuple[Any, ...]:
+            fresh = service.filter_choices()
+            return (*library.explore(query, area, topic, document), library.documents(),
+                    gr.Dropdown(choices=fresh["source"], value=None), gr.Dropdown(choices=fresh["source"]),
+                    gr.Dropdown(choices=fresh["region"]), gr.Dropdown(choices=fresh["resource_centre"]),
+                    gr.Dropdown(choices=library.regions()), gr.Dropdown(choices=library.sources()))
+
+        tables = [*explored, documents, to_remove, f_source, f_region, f_centre, region, source]
+        app.load(refresh_tables, explorer, tables)
+        search.submit(library.explore, explorer, explored)
+        for control in (region, theme, source):
+            control.change(library.explore, explorer, explored)
+        make_dossier.click(library.dossier, [shown, picked, search], [dossier_text, dossier_files])
 
         def pick(behind: list[Any], event: gr.SelectData) -> tuple[str, Any]:
             return library.initiative(behind, event.index, chat.pdf_link)
@@ -134,9 +157,9 @@ def build_app(service: Service) -> gr.Blocks:
         ask_about.click(about, [chosen, conversation, answers, answerer], [*ask_outputs, tabs])
 
         ingest.click(library.upload, [uploads], [status], concurrency_id="store-writes", concurrency_limit=1).then(
-            lambda: None, None, [uploads]).then(refresh_tables, [search, region], tables)
+            lambda: None, None, [uploads]).then(refresh_tables, explorer, tables)
         remove.click(library.remove, [to_remove], [status], concurrency_id="store-writes", concurrency_limit=1).then(
-            refresh_tables, [search, region], tables)
+            refresh_tables, explorer, tables)
     return app
 
 

@@ -23,6 +23,7 @@ from assistant.llm import Composer, LLMAnswerer, failure_note
 from assistant.llm_client import LLMError
 from assistant.model import Answer
 from assistant.names import CorpusNames
+from assistant.precedent_answer import PRECEDENT_NOTE, answer_precedents
 from assistant.refusal import missing_entities, refusal_message
 from assistant.scorer import Scorer, load_scorer
 from assistant.support import check
@@ -102,6 +103,9 @@ class Assistant:
         elif result.refused:
             result.answerer = "llm"  # the shared refusal rule is part of the llm answerer: nothing to generate
             yield result
+        elif result.precedents:  # a list of precedents is quoted entry by entry: nothing for the model to write
+            result.fallback = PRECEDENT_NOTE
+            yield result
         else:
             yield from self._generate(self.llm, result)
 
@@ -161,6 +165,11 @@ class Assistant:
 
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
         question, rewritten, passages = state["question"], state["rewritten"], state["passages"]
+        # Precedent questions get one entry per matching initiative (issue 13; assistant/precedent_answer.py).
+        precedents = answer_precedents(self.retriever, question, rewritten, passages, state["filters"])
+        if precedents is not None:
+            state["result"] = precedents
+            return state
         result = Answer(question=question, rewritten_question=rewritten, answer="", refused=True,
                         passages=passages)
         missing = missing_entities(rewritten, passages)

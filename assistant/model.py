@@ -34,6 +34,8 @@ class Answer:
     dropped_sentences: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
     answerable: float | None = None  # the answerability probability (0..1) the refusal decision rests on
+    # A precedent question's entries (assistant/precedent_answer.py), one per initiative, with their ``n``.
+    precedents: list[dict[str, Any]] = field(default_factory=list)
 
     def _stated(self, chunk_id: str) -> dict[str, Any]:
         """The cited document's publisher and date, as it states them (from its passage's metadata)."""
@@ -51,4 +53,5 @@ class Answer:
             "dropped_sentences": self.dropped_sentences,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "answerable": self.answerable,
+            "precedents": self.precedents,
         }

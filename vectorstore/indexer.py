@@ -97,8 +97,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, for
     _remove_stray_copies(store)
     if report.added or report.removed:
         from vectorstore.retriever import HybridRetriever
+        from vectorstore.themes import initiative_themes
 
-        HybridRetriever(store).use  # noqa: B018 - derive the lexical and USE indexes now, not at the first question
+        # derive the lexical, USE and theme indexes now, not at the first question: new initiatives get themes
+        initiative_themes(HybridRetriever(store))
     report.seconds = time.perf_counter() - started
     return report
 

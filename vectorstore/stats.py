@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest import PIPELINE_VERSION
 from vectorstore.embedders import embedder_name
 from vectorstore.store import Store
+
+if TYPE_CHECKING:
+    from vectorstore.retriever import HybridRetriever
 
 
 def staleness_warnings(store: Store) -> list[str]:
@@ -31,7 +34,8 @@ def staleness_warnings(store: Store) -> list[str]:
     return warnings
 
 
-def summary(store: Store, embedder_spec: str) -> dict[str, Any]:
+def summary(store: Store, embedder_spec: str, retriever: HybridRetriever | None = None) -> dict[str, Any]:
+    """``retriever``: one already loaded (the web app's), else one is loaded for the themes."""
     records = store.records_by_source()
     documents = [
         {"source": r.source, "title": r.title, "pages": r.pages, "chunks": r.chunks, "sha256": r.sha256,
@@ -45,6 +49,14 @@ def summary(store: Store, embedder_spec: str) -> dict[str, Any]:
         for r in sorted(records.values(), key=lambda r: r.source)
         for i in r.initiatives
     ]
+    if initiatives:  # themes are derived from the passages (vectorstore.themes), cached with the store
+        from vectorstore.retriever import HybridRetriever
+        from vectorstore.themes import initiative_themes, theme_label
+
+        themes = initiative_themes(retriever or HybridRetriever(store))
+        for initiative in initiatives:
+            initiative["themes"] = themes.get(initiative["initiative_id"], [])
+            initiative["theme_labels"] = [theme_label(t) for t in initiative["themes"]]
     built = store.built_with()
     return {
         "store": store.location,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from quartiers import BUNDLED_CORPUS
 from quartiers.output import emit
 from quartiers.settings import Settings
+
+THRESHOLDS = Path(__file__).resolve().parents[2] / "eval" / "thresholds.json"
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -32,6 +35,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         report["foreign"] = foreign_part(Path(f"{store.folder}-foreign"), settings.embedder, progress=not args.json)
         report["problems"] += report["foreign"]["problems"]
         report["passed"] = not report["problems"]
+    if args.answerer == "extractive" and not args.subset:  # precedent answers are quotations: gated once
+        from eval import precedents
+
+        report["precedents"] = precedents.run(assistant)
+        report["problems"] += precedents.gate(report["precedents"], json.loads(THRESHOLDS.read_text("utf-8")))
+        report["passed"] = not report["problems"]
     folder = Path(args.report)
     write(report, folder)
     text = summary_table(report) + f"\nRapports : {folder / 'report.md'}, {folder / 'report.json'}"
@@ -39,6 +48,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from eval.foreign_report import markdown_lines
 
         text += "\n".join(markdown_lines(report["foreign"]))
+    if "precedents" in report:
+        held = report["precedents"]["by_split"].get("heldout", {})
+        text += (f"\nPrécédents (held-out) : rappel {held.get('precedent_recall', 0):.3f}, précision "
+                 f"{held.get('precedent_precision', 0):.3f} ; thèmes : "
+                 f"{report['precedents']['themes'].get('theme_accuracy', 0):.3f}")
     if report["problems"]:
         text += "\nSous les seuils :\n" + "\n".join(f"- {p}" for p in report["problems"])
     emit(args, {k: report[k] for k in ("metrics", "passed", "problems", "foreign") if k in report}, text)

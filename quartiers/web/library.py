@@ -1,8 +1,11 @@
-"""Précédents and Documents tabs: the corpus' initiatives as a searchable table, and the documents in the
-store with upload and removal. Search ranks with ``vectorstore.precedents``; ingestion is ``ingest``'s."""
+"""Précédents and Documents tabs: the corpus' initiatives as an explorer (filters by theme, region and
+document, a table that fits, counts per theme and region, the precedent dossier), and the documents in the
+store with upload and removal. Search ranks with ``vectorstore.precedents`` (the chat's search); themes are
+``vectorstore.themes``'; the dossier is ``quartiers.dossier``; ingestion is ``ingest``'s."""
 
 from __future__ import annotations
 
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -10,45 +13,97 @@ from typing import Any
 import gradio as gr
 
 from ingest.extraction_text import reading_summary
+from quartiers import dossier
 from quartiers.web import render
 from quartiers.web.service import Service
 from vectorstore.keys import fold
 from vectorstore.precedents import find_precedents
+from vectorstore.themes import THEMES, slug_for
 
-INITIATIVE_COLUMNS = ["Initiative", "Centre de ressources", "Région", "Lieu", "Pages"]
+INITIATIVE_COLUMNS = ["Initiative", "Thèmes", "Centre de ressources", "Région", "Lieu", "Pages"]
+# Widths that keep every column on screen at 1400 px (the title wraps; the others stay short).
+INITIATIVE_WIDTHS: list[str | int] = ["34%", "19%", "17%", "13%", "11%", "6%"]
 DOCUMENT_COLUMNS = ["Titre", "Fichier", "Éditeur", "Date", "Pages", "Passages", "Initiatives", "Lecture du PDF"]
 ALL_REGIONS = "Toutes les régions"
+ALL_THEMES = "Tous les thèmes"
+ALL_DOCUMENTS = "Tous les documents"
 
 
 def _pages(pages: list[int]) -> str:
     return f"{pages[0]}–{pages[-1]}" if len(pages) > 1 and pages[-1] != pages[0] else str(pages[0]) if pages else ""
 
 
+def _bars(title: str, counts: dict[str, int], css_id: str) -> str:
+    """A bar chart in plain HTML: readable by screen readers as a list, no plotting library."""
+    if not counts:
+        return ""
+    top = max(counts.values())
+    items = "".join(
+        f'<li><span class="bar-label">{escape(name)}</span><span class="bar" style="width:{70 * n / top:.0f}%">'
+        f'</span><span class="bar-count">{n}</span></li>'
+        for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], fold(kv[0]))))
+    return f'<figure id="{css_id}"><figcaption>{escape(title)}</figcaption><ul class="bars">{items}</ul></figure>'
+
+
 class Library:
     def __init__(self, service: Service) -> None:
         self.service = service
 
-    def initiatives(self, query: str, region: str | None) -> tuple[list[list[Any]], list[dict[str, Any]]]:
+    def initiatives(self, query: str, region: str | None, theme: str | None = None,
+                    source: str | None = None) -> tuple[list[list[Any]], list[dict[str, Any]]]:
         """Rows shown and the initiatives behind them (same order): matches on the table's own words first,
-        then initiatives the precedents search finds for the query as a theme."""
+        then initiatives the precedents search finds for the query (the chat's search)."""
         every = self.service.summary()["initiatives"]
         if region and region != ALL_REGIONS:
             every = [i for i in every if fold(i.get("region") or "") == fold(region)]
+        slug = slug_for(theme) if theme and theme != ALL_THEMES else None
+        if slug:
+            every = [i for i in every if slug in (i.get("themes") or [])]
+        if source and source != ALL_DOCUMENTS:
+            every = [i for i in every if i.get("source") == source]
         query = (query or "").strip()
+        sentences: dict[str, str] = {}
         if query:
             wanted = fold(query)
             words = [i for i in every if wanted in fold(" ".join(str(i.get(k) or "") for k in
                                                                    ("title", "resource_centre", "region", "place")))]
             by_id = {i["initiative_id"]: i for i in every}
-            themed = [by_id[p.initiative_id] for p in find_precedents(self.service.assistant().retriever, query, k=15)
-                      if p.initiative_id in by_id]
+            found = find_precedents(self.service.assistant().retriever, query, k=15)
+            sentences = {p.initiative_id: p.sentence for p in found if p.initiative_id}
+            themed = [by_id[p.initiative_id] for p in found if p.initiative_id in by_id]
             every = list({i["initiative_id"]: i for i in words + themed}.values())
-        rows = [[i["title"], i.get("resource_centre") or "", i.get("region") or "", i.get("place") or "",
-                 _pages(i.get("pages") or [])] for i in every]
-        return rows, every
+        rows = [[i["title"], ", ".join(i.get("theme_labels") or []), i.get("resource_centre") or "",
+                 i.get("region") or "", i.get("place") or "", _pages(i.get("pages") or [])] for i in every]
+        return rows, [i | {"sentence": sentences.get(i["initiative_id"])} for i in every]
+
+    def explore(self, query: str, region: str | None, theme: str | None, source: str | None) -> tuple[Any, ...]:
+        """The table, what is behind it, the chart of counts, and the dossier's choices (all shown, ticked)."""
+        rows, behind = self.initiatives(query, region, theme, source)
+        choices = [(i["title"], i["initiative_id"]) for i in behind]
+        return rows, behind, self.chart(behind), gr.CheckboxGroup(choices=choices, value=[c[1] for c in choices])
+
+    def chart(self, shown: list[dict[str, Any]]) -> str:
+        themes: dict[str, int] = {}
+        regions: dict[str, int] = {}
+        for initiative in shown:
+            for label in initiative.get("theme_labels") or []:
+                themes[label] = themes.get(label, 0) + 1
+            region = initiative.get("region") or "Non précisée"
+            regions[region] = regions.get(region, 0) + 1
+        if not shown:
+            return "<p>Aucune initiative ne correspond à ces critères.</p>"
+        return (f'<div class="charts"><p>{len(shown)} initiative(s) affichée(s).</p>'
+                + _bars("Initiatives par thème", themes, "chart-themes")
+                + _bars("Initiatives par région", regions, "chart-regions") + "</div>")
 
     def regions(self) -> list[str]:
         return [ALL_REGIONS, *self.service.filter_choices()["region"]]
+
+    def themes(self) -> list[str]:
+        return [ALL_THEMES, *(label for label, _ in THEMES.values())]
+
+    def sources(self) -> list[str]:
+        return [ALL_DOCUMENTS, *self.service.filter_choices()["source"]]
 
     def initiative(self, shown: list[dict[str, Any]], index: Any, pdf_link: render.PdfLink) -> tuple[str, Any]:
         row = index[0] if isinstance(index, list | tuple) else int(index)
@@ -58,6 +113,22 @@ class Library:
         passages = self.service.initiative_passages(chosen["initiative_id"])
         title = f"<h2>{escape(chosen['title'])}</h2>"
         return title + render.passages_html(passages, pdf_link), chosen
+
+    def dossier(self, shown: list[dict[str, Any]], selected: list[str] | None, query: str) -> tuple[str, Any]:
+        """The note de précédents for the ticked initiatives (all shown ones when none is ticked), as Markdown
+        (shown and downloadable) and as a Word document."""
+        wanted = set(selected or [])
+        chosen = [i for i in shown if i["initiative_id"] in wanted] or list(shown)
+        if not chosen:
+            return "Aucune initiative à exporter : modifiez les filtres.", None
+        entries = [dossier.entry_for(i, self.service.initiative_passages(i["initiative_id"]), i.get("sentence"))
+                   for i in chosen]
+        subject = (query or "").strip() or None
+        folder = Path(tempfile.mkdtemp(prefix="quartiers-dossier-"))
+        text = dossier.markdown(entries, subject)
+        (folder / "note-de-precedents.md").write_text(text, encoding="utf-8")
+        path = dossier.docx(entries, folder / "note-de-precedents.docx", subject)
+        return text, [str(folder / "note-de-precedents.md"), str(path)]
 
     def documents(self) -> list[list[Any]]:
         data = self.service.summary()

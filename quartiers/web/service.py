@@ -77,7 +77,9 @@ class Service:
         return self._assistants[answerer]
 
     def summary(self) -> dict[str, Any]:
-        return summary(self.store, self.settings.embedder)
+        # the app's loaded retriever derives the themes: no second load of the indexes per table refresh
+        retriever = self.assistant().retriever if self.store.records_by_source() else None
+        return summary(self.store, self.settings.embedder, retriever)
 
     def filter_choices(self) -> dict[str, list[str]]:
         """Values offered by the filters; spellings that filters treat as one ("Bretagne – …" and

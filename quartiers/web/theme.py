@@ -65,4 +65,11 @@ CSS = """
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 #initiatives *, #documents * { font-family: var(--font); }
 a:focus-visible, button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+#precedents-chart figure { margin: 0 0 1rem; }
+#precedents-chart figcaption { font-weight: 600; margin-bottom: .3rem; }
+.bars { list-style: none; padding: 0; margin: 0; }
+.bars li { display: flex; align-items: center; gap: .4rem; margin: .15rem 0; font-size: .85rem; }
+.bar-label { flex: 0 0 45%; color: #111827; }
+.bar { display: inline-block; height: .8rem; background: #1d4ed8; border-radius: 2px; min-width: 2px; }
+.bar-count { color: #111827; font-variant-numeric: tabular-nums; }
 """
