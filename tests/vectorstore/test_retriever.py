@@ -23,7 +23,7 @@ def test_the_nantes_question_finds_the_nantes_passage_first(built_store: Path) -
     assert first["page"] == 27 and first["pages"] == [27, 28]
     assert first["place"] == "Nantes" and first["rank"] == 1
     assert set(first) == {"rank", "chunk_id", "source", "title", "page", "pages", "section", "initiative",
-                          "initiative_id", "resource_centre", "region", "place", "text", "score"}
+                          "initiative_id", "resource_centre", "region", "place", "publisher", "date", "text", "score"}
     assert len(result["passages"]) == 5
 
 
