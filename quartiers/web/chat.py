@@ -6,31 +6,17 @@ so the sources panel, feedback and export work on any earlier answer, and follow
 
 from __future__ import annotations
 
-import atexit
-import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterator
 from html import escape
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from assistant import Answer
 from quartiers.web import render
+from quartiers.web.exports import export_folder
 from quartiers.web.service import Service
 
 Messages = list[dict[str, Any]]
-_EXPORTS: list[Path] = []  # one folder per process for the exports, removed when the process ends
-
-
-def _export_folder() -> Path:
-    """Every click used to leave a ``/tmp/quartiers-export-*`` folder behind; now one, cleaned at exit."""
-    if not _EXPORTS:
-        folder = Path(tempfile.mkdtemp(prefix="quartiers-export-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _EXPORTS.append(folder)
-    return _EXPORTS[0]
 WORKING = "*Recherche dans les documents…*"
 
 
@@ -104,7 +90,6 @@ class Chat:
         if not 0 <= turn < len(answers):
             return "", None
         text = render.export_markdown(answers[turn])
-        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-        path = _export_folder() / f"reponse-{turn + 1}-{digest}.md"  # the same answer twice: the same file
+        path = export_folder(text) / f"reponse-{turn + 1}.md"  # the same answer twice: the same file
         path.write_text(text, encoding="utf-8")
         return text, str(path)

@@ -5,7 +5,6 @@ store with upload and removal. Search ranks with ``vectorstore.precedents`` (the
 
 from __future__ import annotations
 
-import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import gradio as gr
 from ingest.extraction_text import reading_summary
 from quartiers import dossier
 from quartiers.web import render
+from quartiers.web.exports import export_folder
 from quartiers.web.service import Service
 from vectorstore.keys import fold
 from vectorstore.precedents import find_precedents
@@ -124,8 +124,8 @@ class Library:
         entries = [dossier.entry_for(i, self.service.initiative_passages(i["initiative_id"]), i.get("sentence"))
                    for i in chosen]
         subject = (query or "").strip() or None
-        folder = Path(tempfile.mkdtemp(prefix="quartiers-dossier-"))
         text = dossier.markdown(entries, subject)
+        folder = export_folder(text)
         (folder / "note-de-precedents.md").write_text(text, encoding="utf-8")
         path = dossier.docx(entries, folder / "note-de-precedents.docx", subject)
         return text, [str(folder / "note-de-precedents.md"), str(path)]
