@@ -17,7 +17,14 @@ import gradio as gr
 
 from quartiers.settings import Settings
 from quartiers.web.chat import Chat
-from quartiers.web.library import DOCUMENT_COLUMNS, INITIATIVE_COLUMNS, INITIATIVE_WIDTHS, Library
+from quartiers.web.library import (
+    ALL_DOCUMENTS,
+    ALL_REGIONS,
+    DOCUMENT_COLUMNS,
+    INITIATIVE_COLUMNS,
+    INITIATIVE_WIDTHS,
+    Library,
+)
 from quartiers.web.service import Service
 from quartiers.web.theme import CSS, HEAD
 
@@ -27,7 +34,12 @@ EXAMPLE = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
 
 def build_app(service: Service) -> gr.Blocks:
     chat, library = Chat(service), Library(service)
-    choices = service.filter_choices()
+    # Behind a login, the page an unauthenticated client fetches must name no document, region or centre:
+    # the lists start empty and are filled by the page's load event, which only a logged-in client runs.
+    private = bool(service.settings.ui_user and service.settings.ui_password)
+    choices = {"source": [], "region": [], "resource_centre": []} if private else service.filter_choices()
+    region_choices = [ALL_REGIONS] if private else library.regions()
+    source_choices = [ALL_DOCUMENTS] if private else library.sources()
     with gr.Blocks(title="Quartiers — assistant documentaire", analytics_enabled=False) as app:
         answers = gr.State([])  # one Answer per assistant turn of this conversation
         selected = gr.State(-1)  # the turn whose sources are shown
@@ -70,9 +82,9 @@ def build_app(service: Service) -> gr.Blocks:
                                         elem_id="precedents-search")
                     theme = gr.Dropdown(library.themes(), value=library.themes()[0], label="Thème", scale=1,
                                         elem_id="precedents-theme")
-                    region = gr.Dropdown(library.regions(), value=library.regions()[0], label="Région", scale=1,
+                    region = gr.Dropdown(region_choices, value=ALL_REGIONS, label="Région", scale=1,
                                          elem_id="precedents-region")
-                    source = gr.Dropdown(library.sources(), value=library.sources()[0], label="Document", scale=1,
+                    source = gr.Dropdown(source_choices, value=ALL_DOCUMENTS, label="Document", scale=1,
                                          elem_id="precedents-source")
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=640):

@@ -275,6 +275,14 @@ def test_beyond_loopback_the_app_and_its_documents_need_the_login(store_copy: Pa
     with running_app(store_copy, host="0.0.0.0", env=login) as url:
         pdf = next((store_copy / "documents").rglob("*.pdf"))
         document = f"{url}gradio_api/file={pdf}"
+        for public in ("", "config", "gradio_api/info"):  # what a client without the login can fetch
+            try:
+                with urllib.request.urlopen(url + public) as response:
+                    body = response.read().decode("utf-8", "replace")
+            except urllib.error.HTTPError as error:
+                body = error.read().decode("utf-8", "replace")
+            for secret in ("quartiers-covid-crpv-2020.pdf", "Bretagne", "Réso Villes", "Occitanie"):
+                assert secret not in body, (public, secret)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(document)
         assert refused.value.code == 401
