@@ -44,8 +44,29 @@ class PdfExtraction:
 
 def read_pdf(path: Path) -> PdfExtraction:
     """The document's blocks, page count, stated facts and extraction report."""
+    counter = _WarningCounter()
+    pypdf_logger = logging.getLogger("pypdf")
+    pypdf_logger.addHandler(counter)
+    pypdf_logger.propagate = False  # damaged-file chatter: counted here, said once per file by the indexer
+    try:
+        extraction = _read(path)
+    finally:
+        pypdf_logger.removeHandler(counter)
+    extraction.report["pypdf_warnings"] = counter.count
+    return extraction
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _read(path: Path) -> PdfExtraction:
     reader = _open(path)
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-file chatter: one line per file is ours to say
     unreadable: set[int] = set()
     pypdf_pages = [_safe_lines(pypdf_lines, page, number, unreadable) for number, page in enumerate(reader.pages, 1)]
     document = _pdfium_document(path)

@@ -155,6 +155,9 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         report.unchanged += previous.chunks
         report.removed += _delete_other_versions(store, document.source, version)  # finish a replacement
         return result
+    if warned := (document.extraction or {}).get("pypdf_warnings"):
+        result.warnings.append(f"{document.source} : {warned} anomalies de structure relevées par pypdf "
+                               "(fichier abîmé ou mal produit ; le texte lu reste vérifié page à page)")
     if damaged := (document.extraction or {}).get("damaged_pages"):
         result.warnings.append(f"{document.source} : texte illisible à la page ou aux pages "
                                f"{', '.join(map(str, damaged))} (fichier endommagé ?)")
