@@ -68,3 +68,15 @@ def test_a_missing_folder_is_reported_as_missing(tmp_path) -> None:
 
     with pytest.raises(IngestError, match="introuvable"):
         parse_file(tmp_path / "dossier-absent")
+
+
+def test_files_over_their_type_bound_are_refused_by_name(tmp_path, monkeypatch) -> None:
+    import pytest
+
+    from ingest import IngestError, parse_file
+
+    monkeypatch.setenv("QUARTIERS_MAX_TEXT_MB", "1")
+    big = tmp_path / "enorme.txt"
+    big.write_text("Une phrase du rapport. " * 60_000, encoding="utf-8")  # 1.4 MB
+    with pytest.raises(IngestError, match=r"enorme.txt : fichier trop volumineux .* QUARTIERS_MAX_TEXT_MB"):
+        parse_file(big)
