@@ -50,10 +50,15 @@ def summary(store: Store, embedder_spec: str, retriever: HybridRetriever | None 
         for i in r.initiatives
     ]
     if initiatives:  # themes are derived from the passages (vectorstore.themes), cached with the store
+        from vectorstore.embedders import EmbedderError
         from vectorstore.retriever import HybridRetriever
+        from vectorstore.store import StoreError
         from vectorstore.themes import initiative_themes, theme_label
 
-        themes = initiative_themes(retriever or HybridRetriever(store))
+        try:
+            themes = initiative_themes(retriever or HybridRetriever(store))
+        except (StoreError, EmbedderError):  # a store built with another embedder: stats still says what it holds
+            themes = {}
         for initiative in initiatives:
             initiative["themes"] = themes.get(initiative["initiative_id"], [])
             initiative["theme_labels"] = [theme_label(t) for t in initiative["themes"]]

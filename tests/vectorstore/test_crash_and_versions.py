@@ -83,15 +83,15 @@ def test_a_stray_copy_left_by_a_killed_run_is_removed_by_the_next(store_copy: Pa
 
     from vectorstore.indexer import STRAY_AFTER_S
 
-    stray = store_copy / "documents" / "0123456789abcdef-stale.pdf"
+    stray = store_copy / "documents" / "quartiers" / "0123456789abcdef-stale.pdf"
     stray.write_bytes(b"%PDF-1.4 old build")
     old = time.time() - STRAY_AFTER_S - 60
     os.utime(stray, (old, old))
-    fresh = store_copy / "documents" / "fedcba9876543210-running.pdf"  # may belong to a run in progress
+    fresh = store_copy / "documents" / "quartiers" / "fedcba9876543210-running.pdf"  # a run in progress?
     fresh.write_bytes(b"%PDF-1.4 being written")
     code, _ = run_json("ingest", small_md, store=store_copy)
     assert code == 0
     assert not stray.exists() and fresh.exists()
-    kept = {p.name for p in (store_copy / "documents").iterdir()}
+    kept = {p.name for p in (store_copy / "documents" / "quartiers").iterdir()}
     code, stats = run_json("stats", store=store_copy)
     assert len(kept) == len(stats["documents"]) + 1  # every document's copy, and the fresh one
