@@ -68,7 +68,9 @@ class Assistant:
         started = time.perf_counter()
         self.sentences = SentenceIndex(texts, store.folder / "derived" / f"{store.collection_name}-sentences.npz")
         self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
-        self.prepositions = Prepositions(texts, [str(m.get("region") or "") for m in metadata])
+        headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
+        # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
+        self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
         self.names = CorpusNames(texts, metadata)
         self.chain = (
             _timed("condense", self._condense)
@@ -166,7 +168,8 @@ class Assistant:
     def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
         question, rewritten, passages = state["question"], state["rewritten"], state["passages"]
         # Precedent questions get one entry per matching initiative (issue 13; assistant/precedent_answer.py).
-        precedents = answer_precedents(self.retriever, question, rewritten, passages, state["filters"])
+        precedents = answer_precedents(self.retriever, question, rewritten, passages, state["filters"],
+                                       self.prepositions)
         if precedents is not None:
             state["result"] = precedents
             return state

@@ -57,8 +57,8 @@ class Prepositions:
                  "dans": sum(v for k, v in usage.items() if k.startswith("dans"))}
         if local["à"] and local["à"] >= max(local["en"], local["dans"]):
             return f"À {place}"  # usage decides first: « à Mayotte » although it is a region
-        masculine = usage["du"] + usage["au"] + usage["le"]
-        plural = usage["des"] + usage["aux"] + usage["les"]
+        masculine = usage["du"] + usage["au"] + usage["le"] + usage["dans le"]
+        plural = usage["des"] + usage["aux"] + usage["les"] + usage["dans les"]
         region = fold(place) in self.regions
         if not (region or local["en"] or local["dans"] or masculine):
             return f"À {place}"  # a city, or a name the corpus never introduces

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.lead_in import Prepositions
 from assistant.model import Answer, Citation
 from assistant.terms import entities, present
 from vectorstore.precedents import Precedent, search_precedents
@@ -101,13 +102,14 @@ def _pages(pages: list[int]) -> str:
     return f"p. {pages[0]}" if pages[0] == pages[-1] else f"p. {pages[0]}-{pages[-1]}"
 
 
-def _lead(entry: Precedent) -> str:
-    """Built only from metadata, like the factual answerer's lead-ins."""
+def _lead(entry: Precedent, prepositions: Prepositions | None = None) -> str:
+    """Built only from metadata, like the factual answerer's lead-ins (the same prepositions: « En Guyane »)."""
     who = ", ".join(x for x in (entry.resource_centre, entry.region) if x)
     if entry.kind == "section":
         return f"Dans « {entry.title} » :"
     if entry.place:
-        return f"À {entry.place} ({who}) :" if who else f"À {entry.place} :"
+        where = prepositions.phrase(entry.place) if prepositions else f"À {entry.place}"
+        return f"{where} ({who}) :" if who else f"{where} :"
     return f"« {entry.title} » ({who}) :" if who else f"« {entry.title} » :"
 
 
@@ -118,7 +120,8 @@ def _names_all(entry: Precedent, passage: Passage, wanted: list[str], texts: str
 
 
 def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str, passages: list[Passage],
-                      filters: Mapping[str, Sequence[str]] | None) -> Answer | None:
+                      filters: Mapping[str, Sequence[str]] | None,
+                      prepositions: Prepositions | None = None) -> Answer | None:
     """The precedent-list answer, or None when the question is not precedent-seeking or no precedent
     matches (the factual answerer, and its refusals, then decide)."""
     if not is_precedent_question(question) and not is_precedent_question(rewritten):
@@ -145,12 +148,13 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
                                   passage.get("initiative"), entry.sentence))
         where = ", ".join(x for x in (entry.title if entry.kind == "initiative" and entry.place else None,
                                       _pages(entry.pages)) if x)
-        paragraphs.append(f"{_lead(entry)} « {entry.sentence} » [{n}]" + (f" — {where}." if where else ""))
+        tail = f" — {where}." if where else ""
+        paragraphs.append(f"{_lead(entry, prepositions)} « {entry.sentence} » [{n}]{tail}")
         listed.append(entry.to_json() | {"n": n})
     shown = {p.chunk_id for p in passages}
     extra = [found.passages[e.key] for e in found.relevant if found.passages[e.key].chunk_id not in shown]
-    result = Answer(question=question, rewritten_question=rewritten, answer="\n\n".join(paragraphs), refused=False,
-                    citations=citations, passages=[*passages, *_unique(extra)],
+    result = Answer(question=question, rewritten_question=rewritten, answer="\n\n".join(paragraphs),
+                    refused=False, citations=citations, passages=[*passages, *_unique(extra)],
                     see_also=_unique([found.passages[e.key] for e in found.borderline])[:5])
     result.precedents = listed
     return result
