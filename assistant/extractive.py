@@ -149,15 +149,6 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / (min(len(a), len(b)) or 1)
 
 
-def page_of(passage: Passage, offset: int) -> int | None:
-    pages, offsets = passage.get("pages") or [], passage.get("page_offsets") or []
-    page = passage.get("page")
-    for p, o in zip(pages, offsets, strict=False):
-        if o <= offset:
-            page = p
-    return page
-
-
 def compose(chosen: list[Candidate], prepositions: Prepositions | None = None,
             reading_order: bool = False) -> tuple[str, list[Citation]]:
     """Group quotations by initiative, the group of the best quote first; within a group, best first (or in
@@ -176,7 +167,7 @@ def compose(chosen: list[Candidate], prepositions: Prepositions | None = None,
             n = len(citations) + 1
             p = candidate.passage
             citations.append(Citation(n, p.chunk_id, str(p.get("source")), str(p.get("title")),
-                                      page_of(p, candidate.start), str(p.get("section") or ""), p.get("initiative"),
+                                      p.page_at(candidate.start), str(p.get("section") or ""), p.get("initiative"),
                                       candidate.text))
             parts.append(f"« {candidate.text} » [{n}]")
         paragraphs.append(" ".join(parts))

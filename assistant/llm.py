@@ -17,7 +17,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import prompts
-from assistant.extractive import page_of
 from assistant.injection import without_instructions
 from assistant.llm_client import ChatClient, LLMError
 from assistant.llm_parse import json_drafts, marker_drafts, response_format
@@ -105,7 +104,7 @@ class Composer:
             if existing is None:
                 existing = len(self.citations) + 1
                 self.citations.append(Citation(existing, p.chunk_id, str(p.get("source")), str(p.get("title")),
-                                               page_of(p, source.start), str(p.get("section") or ""),
+                                               p.page_at(source.start), str(p.get("section") or ""),
                                                p.get("initiative"), source.quote))
             if existing not in numbers:
                 numbers.append(existing)

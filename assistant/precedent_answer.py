@@ -87,14 +87,6 @@ def is_precedent_question(question: str) -> bool:
     return bool(_PATTERNS.search(question)) or precedent_vote(question) > ENCODER_MARGIN
 
 
-def _page(passage: Passage, offset: int) -> int | None:
-    """The page the quoted sentence starts on (chunks record where each of their pages starts)."""
-    page = passage.get("page")
-    for p, start in zip(passage.get("pages") or [], passage.get("page_offsets") or [], strict=False):
-        if start <= offset:
-            page = p
-    return page
-
 
 def _pages(pages: list[int]) -> str:
     if not pages:
@@ -144,7 +136,7 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
         passage = found.passages[entry.key]
         start = passage.text.find(entry.sentence)
         citations.append(Citation(n, passage.chunk_id, entry.source, str(passage.get("title")),
-                                  _page(passage, max(start, 0)), str(passage.get("section") or ""),
+                                  passage.page_at(max(start, 0)), str(passage.get("section") or ""),
                                   passage.get("initiative"), entry.sentence))
         where = ", ".join(x for x in (entry.title if entry.kind == "initiative" and entry.place else None,
                                       _pages(entry.pages)) if x)

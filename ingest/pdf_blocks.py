@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from statistics import median
 
 from ingest.clean import append_text
@@ -196,9 +197,8 @@ def _continues_heading(previous: Line, line: Line, line_gap: float) -> bool:
     )
 
 
-def _paragraphs(lines: list[Line], styles: _Styles, line_gap: float, heading_level: object,
+def _paragraphs(lines: list[Line], styles: _Styles, line_gap: float, level_of: Callable[[Line], int],
                 outline: dict[str, int]) -> list[Block]:
-    level_of = heading_level  # (line) -> int; a callable kept untyped to keep the signature short
     blocks: list[Block] = []
     current: list[tuple[Line, int]] = []
 
@@ -219,7 +219,7 @@ def _paragraphs(lines: list[Line], styles: _Styles, line_gap: float, heading_lev
             flush()
             blocks.extend(table_blocks(line))
             continue
-        level = level_of(line)  # type: ignore[operator]
+        level = level_of(line)
         if current:
             previous, previous_level = current[-1]
             whole = _key(previous.text) in outline  # an outline title is complete on its line

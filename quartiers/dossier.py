@@ -48,13 +48,6 @@ class DossierEntry:
         return ", ".join(x for x in (f"« {self.document_title} »", self.source, pages) if x)
 
 
-def page_at(passage: Passage, offset: int) -> int | None:
-    page = passage.get("page")
-    for p, start in zip(passage.get("pages") or [], passage.get("page_offsets") or [], strict=False):
-        if start <= offset:
-            page = p
-    return page
-
 
 def entry_for(initiative: dict, passages: list[Passage], sentence: str | None = None) -> DossierEntry:
     """An initiative (as ``stats`` lists it) and its passages in reading order; ``sentence``, if given (the
@@ -63,7 +56,7 @@ def entry_for(initiative: dict, passages: list[Passage], sentence: str | None = 
     if sentence:
         for p in passages:
             if (at := p.text.find(sentence)) >= 0:
-                quotes.append(Quote(sentence, page_at(p, at)))
+                quotes.append(Quote(sentence, p.page_at(at)))
                 break
     for p in passages:
         for start, end in sentence_spans(p.text):
@@ -71,7 +64,7 @@ def entry_for(initiative: dict, passages: list[Passage], sentence: str | None = 
             if len(quotes) >= QUOTES_PER_INITIATIVE:
                 break
             if len(text.split()) >= 6 and all(text != q.text for q in quotes):
-                quotes.append(Quote(text, page_at(p, start + p.text[start:end].find(text))))
+                quotes.append(Quote(text, p.page_at(start + p.text[start:end].find(text))))
     title = str(passages[0].get("title")) if passages else ""
     return DossierEntry(title=initiative["title"], place=initiative.get("place"),
                         resource_centre=initiative.get("resource_centre"), region=initiative.get("region"),

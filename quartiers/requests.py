@@ -48,7 +48,7 @@ def filters_from(value: Any) -> dict[str, list[str]]:
     filters: dict[str, list[str]] = {}
     for key, values in value.items():
         if key not in FILTER_KEYS:
-            raise RequestError(f"filtre inconnu « {key} » : clés possibles {', '.join(FILTER_KEYS)}")
+            raise RequestError(f"filtre « {key} » inconnu : clés possibles {', '.join(FILTER_KEYS)}")
         listed = [values] if isinstance(values, str) else values
         if not isinstance(listed, list) or not listed or not all(isinstance(v, str) and v.strip() for v in listed):
             raise RequestError(f"filtre « {key} » : une valeur ou une liste de valeurs non vides")

@@ -37,6 +37,14 @@ class Passage:
     def get(self, key: str) -> Any:
         return self.metadata.get(key)
 
+    def page_at(self, offset: int) -> int | None:
+        """The page on which ``text[offset:]`` starts (chunks record where each of their pages starts)."""
+        page = self.get("page")
+        for number, start in zip(self.get("pages") or [], self.get("page_offsets") or [], strict=False):
+            if start <= offset:
+                page = number
+        return page
+
     def to_json(self) -> dict[str, Any]:
         meta = self.metadata
         return {

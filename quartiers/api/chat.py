@@ -15,22 +15,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant import Answer
 from quartiers.api.errors import ApiError
-from vectorstore.retriever import FILTER_KEYS
+from quartiers.requests import RequestError, filters_from, question_from
 
 Link = Callable[[str, int | None], str | None]
 
 
 def clean_filters(raw: Mapping[str, str | Sequence[str]] | None) -> dict[str, list[str]]:
-    """Known keys only (a typo must not silently widen the search); a value or a list of values."""
-    chosen: dict[str, list[str]] = {}
-    for key, value in (raw or {}).items():
-        if key not in FILTER_KEYS:
-            raise ApiError(400, f"filtre « {key} » inconnu : clés possibles {', '.join(FILTER_KEYS)}",
-                           "invalid_filter", "quartiers.filters")
-        values = [v.strip() for v in ([value] if isinstance(value, str) else value) if v.strip()]
-        if values:
-            chosen[key] = values
-    return chosen
+    """Known keys only (a typo must not silently widen the search); a value or a list of values. The rule
+    is the CLI's (``quartiers.requests``); here it answers 400."""
+    try:
+        return filters_from(raw)
+    except RequestError as error:
+        raise ApiError(400, str(error), "invalid_filter", "quartiers.filters") from error
+
+
+def clean_question(text: str, max_chars: int) -> str:
+    """A question the assistant can answer: not blank, not beyond ``max_chars`` (the CLI's rule)."""
+    try:
+        return question_from(text, max_chars)
+    except RequestError as error:
+        raise ApiError(400, str(error), "invalid_messages", "messages") from error
 
 
 class Options(BaseModel):
@@ -61,16 +65,14 @@ class ChatRequest(BaseModel):
     def filters(self) -> dict[str, list[str]]:
         return clean_filters(self.quartiers.filters)
 
-    def conversation(self) -> tuple[str, list[list[str]]]:
+    def conversation(self, max_chars: int) -> tuple[str, list[list[str]]]:
         """The last user message is the question; earlier user/assistant turns are its history (system
         prompts are ignored: the assistant's behaviour is not a prompt away)."""
         turns = [m for m in self.messages if m.role in ("user", "assistant")]
         if not turns or turns[-1].role != "user":
             raise ApiError(400, "le dernier message doit être celui de l'utilisateur (role « user »)",
                            "invalid_messages", "messages")
-        question = turns[-1].text().strip()
-        if not question:
-            raise ApiError(400, "la question (dernier message) est vide", "invalid_messages", "messages")
+        question = clean_question(turns[-1].text(), max_chars)
         history: list[list[str]] = []
         pending: str | None = None
         for message in turns[:-1]:

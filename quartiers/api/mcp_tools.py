@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from quartiers.api.chat import clean_filters
+from quartiers.api.chat import clean_filters, clean_question
 from quartiers.api.corpora import Corpora
 from quartiers.api.errors import ApiError
 from vectorstore import StoreError
@@ -63,6 +63,10 @@ def build_mcp(corpora: Corpora) -> MCPServer:
     ) -> dict[str, Any]:
         chosen = filters_of(filters)
         service = corpora.default
+        try:
+            question = clean_question(question, service.settings.max_question_chars)
+        except ApiError as error:
+            raise ToolError(error.message) from error
         await run(corpora.check_ready, service, answerer)
         answer = await run(service.assistant(answerer).answer, question, history or [], chosen)
         return answer.to_json()

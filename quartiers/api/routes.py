@@ -63,9 +63,9 @@ def build_router(corpora: Corpora) -> APIRouter:
 
     @router.post("/chat/completions", response_model=None)
     async def chat_completions(body: ChatRequest, request: Request) -> dict[str, Any] | StreamingResponse:
-        question, history = body.conversation()
         filters = body.filters()
         service = await to_thread.run_sync(corpora.service, body.model)
+        question, history = body.conversation(service.settings.max_question_chars)
         answerer = body.quartiers.answerer
         await to_thread.run_sync(corpora.check_ready, service, answerer)
         corpora.check_capacity()

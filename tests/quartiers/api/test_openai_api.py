@@ -85,6 +85,9 @@ def test_filters_through_extra_body(client, server: Running) -> None:
     with pytest.raises(openai.BadRequestError) as refused:
         ask(client, question, extra_body={"quartiers": {"filters": {"ville": "Nantes"}}})
     assert refused.value.status_code == 400 and "filtre « ville » inconnu" in refused.value.message
+    with pytest.raises(openai.BadRequestError) as too_long:  # the CLI's bound on questions holds here too
+        ask(client, "Comment " * 600)
+    assert too_long.value.status_code == 400 and "QUARTIERS_MAX_QUESTION_CHARS" in too_long.value.message
 
 
 def test_bad_requests_are_400_in_french(client) -> None:

@@ -74,3 +74,11 @@ def test_markdown_from_documents_is_shown_as_text() -> None:
     assert "\\!\\[logo\\]\\(http://h/p.png\\)" in shown and "\\[le site\\]\\(http://x/y\\)" in shown
     assert "\\*ici\\*" in shown
     assert '<a href="#src-0-1">[1]</a>' in shown  # our own markers stay links
+
+
+def test_sources_panel_states_the_documents_publisher_and_date() -> None:
+    answer = _answer()
+    answer.passages[0].metadata.update(publisher="Agence de l'eau Seine-Normandie", date="janvier 2024")
+    html = render.sources_html(answer, 0, lambda source, page: None)
+    assert "<dt>Publication</dt><dd>Agence de l&#x27;eau Seine-Normandie, janvier 2024</dd>" in html
+    assert answer.to_json()["citations"][0]["date"] == "janvier 2024"
