@@ -1,7 +1,7 @@
 """The one entry point every consumer calls: ``Assistant.answer(question, history, filters) -> Answer``.
 
 Built as a LangChain chain of runnables: condense → retrieve → answer → verify, each stage timed. With an
-LLM (``Assistant(store, llm=...)``, or ``assistant.build_assistant``), the extractive answer the chain
+LLM (``Assistant(store, llm=...)``, or ``quartiers.components.build_assistant``), the extractive answer the chain
 produced is kept as the fallback, and the model's sentences are streamed once each has been verified
 (stage ``generate``); refusals stay the shared answerability decision, so the model is never asked to
 answer what the passages do not hold.
@@ -56,12 +56,13 @@ class Assistant:
     """Holds the retriever (indexes loaded once) and runs the answering chain.
 
     ``llm``: the generative answerer, if any. ``unavailable``: why the LLM asked for is missing (French,
-    e.g. "non configuré"); every answer then says so in ``fallback``.
+    e.g. "non configuré"); every answer then says so in ``fallback``. ``retriever``: the retriever to use
+    (``quartiers.components`` passes the one it built, shared by every answerer); one over ``store`` if absent.
     """
 
     def __init__(self, store: Store, llm: LLMAnswerer | None = None, *, unavailable: str | None = None,
-                 scorer: Scorer | None = None) -> None:
-        self.retriever = HybridRetriever(store)
+                 scorer: Scorer | None = None, retriever: HybridRetriever | None = None) -> None:
+        self.retriever = retriever if retriever is not None else HybridRetriever(store)
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
         texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())

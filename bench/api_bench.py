@@ -44,11 +44,11 @@ def _messages(question: str, history: list[list[str]]) -> list[Any]:
 def main() -> None:
     import openai
 
-    from assistant import Assistant
+    from quartiers.components import build_assistant, settings_for
 
     store = prepared_store(__doc__ or "")
     items = load_items()
-    assistant = Assistant(store)
+    assistant = build_assistant(settings_for(), store=store)
     assistant.answer("échauffement")
     local: list[float] = []
 

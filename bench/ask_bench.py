@@ -14,10 +14,10 @@ from eval.dataset import load_items
 
 
 def main() -> None:
-    from assistant import Assistant
+    from quartiers.components import build_assistant, settings_for
 
     started = time.perf_counter()
-    assistant = Assistant(prepared_store(__doc__ or ""))
+    assistant = build_assistant(settings_for(), store=prepared_store(__doc__ or ""))
     loaded = (time.perf_counter() - started) * 1000
     assistant.answer("échauffement")
     items = load_items()

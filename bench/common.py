@@ -5,20 +5,20 @@ from __future__ import annotations
 import argparse
 import statistics
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from eval.retrieval import eval_store_dir
-from quartiers import BUNDLED_CORPUS
-from vectorstore.indexer import ingest_paths
-from vectorstore.store import Store
+from quartiers.components import prepared_eval_store, settings_for
+
+if TYPE_CHECKING:
+    from vectorstore.store import Store
 
 
-def prepared_store(description: str) -> Store:
-    """Parse ``--store`` (default: the evaluation's own store) and make sure it holds the bundled report."""
+def prepared_store(description: str, argv: list[str] | None = None) -> Store:
+    """Parse ``--store`` (default: the evaluation's own store) and make sure it holds the bundled report.
+    Built through ``quartiers.components``: ``QUARTIERS_EMBEDDER``, ``QUARTIERS_CHROMA_URL``… apply."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--store", type=Path, default=eval_store_dir())
-    store = Store(parser.parse_args().store)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=False)
-    return store
+    parser.add_argument("--store", type=Path, default=None, help="default: the evaluation's own store")
+    return prepared_eval_store(settings_for(), parser.parse_args(argv).store)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

@@ -28,11 +28,11 @@ def _free_port() -> int:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from assistant import Assistant
+    from quartiers.components import build_assistant, settings_for
 
     store = prepared_store(__doc__ or "")
     questions = [i.question for i in load_items() if not i.history][:QUESTIONS]
-    assistant = Assistant(store)
+    assistant = build_assistant(settings_for(), store=store)
     assistant.answer("échauffement")
     direct: list[float] = []
     port = _free_port()

@@ -74,13 +74,10 @@ def gather(store_dir: Path, with_negatives: bool = False) -> tuple[Any, list[Row
     """(assistant, one row per tune item, one negative row per answerable tune item with gold excerpts)."""
     from assistant import Assistant
     from assistant.chain import TOP_K
-    from quartiers import BUNDLED_CORPUS
-    from vectorstore.indexer import ingest_paths
-    from vectorstore.store import Store
+    from quartiers.components import build_retriever, prepared_eval_store, settings_for
 
-    store = Store(store_dir)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=False)
-    assistant = Assistant(store, scorer=bootstrap_scorer())
+    store = prepared_eval_store(settings_for(), store_dir)
+    assistant = Assistant(store, scorer=bootstrap_scorer(), retriever=build_retriever(store))
     rows, negatives = [], []
     for item in (i for i in load_items() if i.split == "tune"):
         rewritten = assistant.names.localise(condense(item.question, item.history))

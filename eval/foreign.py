@@ -17,10 +17,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.dataset import Gold, contains_gold
 from eval.metrics import first_hit, ranking_metrics
+
+if TYPE_CHECKING:
+    from quartiers.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,18 +85,18 @@ def retrieval_items(items: list[ForeignItem]) -> list[ForeignItem]:
     return [i for i in items if i.answerable and i.gold and not i.history]
 
 
-def run(corpus: Path, store_dir: Path, naive: bool = True, progress: bool = True,
-        embedder: str | None = None) -> dict[str, dict[str, Any]]:
-    """Ingest the corpus' PDFs into ``store_dir`` and evaluate the shipped retrieval (and the naive one)."""
+def run(corpus: Path, settings: Settings, naive: bool = True, progress: bool = True) -> dict[str, dict[str, Any]]:
+    """Ingest the corpus' PDFs into the store ``settings`` describe and evaluate the shipped retrieval (and
+    the naive one)."""
+    from quartiers.components import build_retriever, build_store
     from vectorstore.indexer import ingest_paths
-    from vectorstore.retriever import HybridRetriever
-    from vectorstore.store import Store
 
     items = retrieval_items(load_foreign(corpus))
     pdfs = sorted({corpus / i.doc for i in items})
-    store = Store(store_dir, "quartiers", None, embedder or os.environ.get("QUARTIERS_EMBEDDER") or "e5")
+    store = build_store(settings)
     ingest_paths(store, pdfs, progress=progress)
-    retriever = HybridRetriever(store)
+    retriever = build_retriever(store)
+    store_dir = settings.store
     systems: dict[str, Callable[[str], list[Hit]]] = {
         "shipped": lambda q: [(str(p.get("source")), p.text) for p in retriever.search(q, k=10)],
     }
@@ -114,7 +117,10 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="les questions manquées à 5")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.corpus, args.store, naive=not args.no_naive, progress=not args.json)
+    from quartiers.components import foreign_settings, settings_for
+
+    results = run(args.corpus, foreign_settings(settings_for(), args.store), naive=not args.no_naive,
+                  progress=not args.json)
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return

@@ -59,13 +59,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="the whole report (with failures) as JSON")
     args = parser.parse_args()
 
-    from assistant import Assistant
+    from quartiers.components import build_assistant, build_store, foreign_settings, settings_for
     from vectorstore.indexer import ingest_paths
-    from vectorstore.store import Store
 
-    store = Store(args.store)
+    settings = foreign_settings(settings_for(), args.store)
+    store = build_store(settings)
     ingest_paths(store, documents(args.corpus), progress=False)
-    assistant = Assistant(store)
+    assistant = build_assistant(settings, store=store)
     results = [evaluate_item(assistant, item) for item in load_foreign(args.corpus / "questions.jsonl")]
     out = report(results)
     if args.json:

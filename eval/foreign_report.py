@@ -12,23 +12,27 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.foreign import default_corpus, run
+
+if TYPE_CHECKING:
+    from quartiers.settings import Settings
 
 THRESHOLDS = Path(__file__).parent / "thresholds.json"
 
 
-def foreign_part(store_dir: Path, embedder: str | None = None, progress: bool = True) -> dict[str, Any]:
-    """``{"corpus", "documents": {doc: metrics}, "all", "misses", "thresholds", "problems"}``."""
+def foreign_part(settings: Settings, progress: bool = True) -> dict[str, Any]:
+    """``{"corpus", "documents": {doc: metrics}, "all", "misses", "thresholds", "problems"}``, on the store
+    ``settings`` describe (``quartiers.components.foreign_settings``)."""
     corpus = default_corpus()
     bounds = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["foreign"]["per_document"]
     if not (corpus / "questions.jsonl").exists():
         required = bool(os.environ.get("QUARTIERS_DEV_FOREIGN"))
         note = f"corpus dev-foreign introuvable ({corpus})"
         return {"corpus": str(corpus), "skipped": note, "thresholds": bounds, "problems": [note] if required else []}
-    result = run(corpus, store_dir, naive=False, progress=progress, embedder=embedder)["shipped"]
-    answers = _answers(corpus, store_dir, embedder)
+    result = run(corpus, settings, naive=False, progress=progress)["shipped"]
+    answers = _answers(corpus, settings)
     documents = {doc: metrics for doc, metrics in result.items() if doc not in ("all", "misses")}
     problems = [
         f"{doc} : {name} = {metrics[name]:.3f} < {bound['min']} (seuil)"
@@ -50,15 +54,13 @@ def foreign_part(store_dir: Path, embedder: str | None = None, progress: bool = 
             "answers": answers, "thresholds": bounds, "answer_thresholds": answer_bounds, "problems": problems}
 
 
-def _answers(corpus: Path, store_dir: Path, embedder: str | None) -> dict[str, Any]:
+def _answers(corpus: Path, settings: Settings) -> dict[str, Any]:
     """The same grounding metrics as the report's, on all 45 questions (``eval.foreign_answers``)."""
-    from assistant import Assistant
     from eval.foreign_answers import load_foreign, report
     from eval.grounding import evaluate_item
-    from vectorstore.store import Store
+    from quartiers.components import build_assistant
 
-    store = Store(store_dir, "quartiers", None, embedder or os.environ.get("QUARTIERS_EMBEDDER") or "e5")
-    assistant = Assistant(store)
+    assistant = build_assistant(settings)
     results = [evaluate_item(assistant, item) for item in load_foreign(corpus / "questions.jsonl")]
     out = report(results)
     out.pop("failures", None)

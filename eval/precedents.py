@@ -117,20 +117,14 @@ def gate(section: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from quartiers import BUNDLED_CORPUS
-    from quartiers.settings import Settings
-    from vectorstore.indexer import ingest_paths
-    from vectorstore.store import Store
-
     parser = argparse.ArgumentParser(description="évaluation des réponses aux questions de précédents")
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--misses", action="store_true", help="afficher les initiatives manquées ou en trop")
     args = parser.parse_args(argv)
-    from eval.retrieval import eval_store_dir
+    from quartiers.components import build_assistant, prepared_eval_store, settings_for
 
-    store = Store(args.store or eval_store_dir(), "quartiers", None, Settings().embedder)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=False)
-    section = run(Assistant(store))
+    settings = settings_for()
+    section = run(build_assistant(settings, store=prepared_eval_store(settings, args.store)))
     for split, metrics in section["by_split"].items():
         print(f"{split:8s} " + "  ".join(f"{k} {v}" for k, v in metrics.items()))
     themes = section["themes"]

@@ -53,26 +53,23 @@ def evaluate(items: list[Item], search: Callable[[str], list[str]]) -> tuple[dic
 
 def main() -> None:
     from quartiers import BUNDLED_CORPUS
-    from vectorstore.indexer import ingest_paths
-    from vectorstore.retriever import HybridRetriever
-    from vectorstore.store import Store
+    from quartiers.components import build_retriever, prepared_eval_store, settings_for
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--store", type=Path, default=eval_store_dir())
+    parser.add_argument("--store", type=Path, default=None, help="default: the evaluation's own store")
     parser.add_argument("--misses", action="store_true", help="list the questions each system misses at 5")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline (loads MiniLM)")
     args = parser.parse_args()
 
-    store = Store(args.store)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=True)
+    store = prepared_eval_store(settings_for(), args.store, progress=True)
     systems: dict[str, Callable[[str], list[str]]] = {}
     for name, (mode, weights, rrf_k) in SYSTEMS.items():
-        retriever = HybridRetriever(store, weights=weights, rrf_k=rrf_k)
+        retriever = build_retriever(store, weights=weights, rrf_k=rrf_k)
         systems[name] = lambda q, r=retriever, m=mode: [p.text for p in r.search(q, k=10, mode=m)]  # type: ignore[misc]
     if not args.no_naive:
         from eval.baseline import NaiveBaseline
 
-        naive = NaiveBaseline(args.store / "naive")
+        naive = NaiveBaseline(store.folder / "naive")
         naive.build(BUNDLED_CORPUS / "quartiers-covid-crpv-2020.pdf")
         systems["naive(pages+1000/200+MiniLM)"] = lambda q: [h.text for h in naive.search(q, k=10)]
 

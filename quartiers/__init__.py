@@ -1,4 +1,5 @@
-"""Quartiers: the composition root (settings, CLI) and the bundled corpus."""
+"""Quartiers: the user-facing parts (CLI, web app, API), their settings and wiring
+(``quartiers.components``), and the bundled corpus."""
 
 from pathlib import Path
 

@@ -10,19 +10,22 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from quartiers import cli_french
 from quartiers.commands import ask_commands, eval_command, query_commands, serve_command, store_commands
+from quartiers.components import settings_for
 from quartiers.output import fail
 from quartiers.settings import Settings
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage errors exit 2, as JSON when --json was asked for."""
+    """Usage errors exit 2, as JSON when --json was asked for (``json_errors``, set by ``main``)."""
+
+    json_errors = False
 
     def error(self, message: str) -> NoReturn:
-        if "--json" in sys.argv[1:]:
+        if _Parser.json_errors:
             print(json.dumps({"error": "usage", "detail": message}, ensure_ascii=False))
             raise SystemExit(2)
         super().error(message)
@@ -96,18 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
-    if getattr(args, "store", None):
-        overrides["store"] = args.store
-    if getattr(args, "collection", None):
-        overrides["collection"] = args.collection
-    return Settings(**overrides)
+    """The environment's settings, with the flags given on the command line winning."""
+    return settings_for(store=getattr(args, "store", None), collection=getattr(args, "collection", None))
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    import ui  # gradio costs seconds to import: only this command pays for it
+    from quartiers.web.app import serve  # gradio costs seconds to import: only this command pays for it
 
-    ui.serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port)
     return 0
 
 
@@ -126,6 +125,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    _Parser.json_errors = "--json" in argv
     args = build_parser().parse_args(argv)
     from vectorstore import EmbedderError, StoreError
     from vectorstore.retriever import FilterError, NoMatchError

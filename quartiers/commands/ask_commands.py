@@ -16,10 +16,9 @@ if TYPE_CHECKING:
 
 
 def _assistant(settings: Settings, answerer: str) -> Assistant:
-    from assistant import build_assistant
-    from vectorstore import open_store
+    from quartiers.components import build_assistant
 
-    return build_assistant(open_store(settings), settings, answerer)
+    return build_assistant(settings, answerer)
 
 
 def render(answer: Answer, body: bool = True) -> str:

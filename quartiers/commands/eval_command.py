@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from quartiers import BUNDLED_CORPUS
 from quartiers.output import emit
 from quartiers.settings import Settings
 
@@ -15,16 +14,13 @@ THRESHOLDS = Path(__file__).resolve().parents[2] / "eval" / "thresholds.json"
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant import build_assistant
     from eval.dataset import load_items
     from eval.report import configuration, run, stratified_subset, summary_table, write
-    from eval.retrieval import eval_store_dir
-    from vectorstore.indexer import ingest_paths
-    from vectorstore.store import Store
+    from quartiers.components import build_assistant, foreign_settings, prepared_eval_store
 
-    store = Store(args.store or eval_store_dir(), args.collection or "quartiers", None, settings.embedder)
-    ingest_paths(store, [BUNDLED_CORPUS], progress=not args.json)  # rebuilt when the pipeline changed
-    assistant = build_assistant(store, settings, args.answerer)
+    # ``settings`` carries --store/--collection already; the evaluation's store is its own (eval_settings)
+    store = prepared_eval_store(settings, args.store, args.collection, progress=not args.json)
+    assistant = build_assistant(settings, args.answerer, store=store)
     items = load_items()
     if args.subset:
         items = stratified_subset(items, args.subset)
@@ -32,7 +28,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if not args.subset and args.answerer == "extractive":  # retrieval on third-party PDFs: answerer-independent
         from eval.foreign_report import foreign_part
 
-        report["foreign"] = foreign_part(Path(f"{store.folder}-foreign"), settings.embedder, progress=not args.json)
+        report["foreign"] = foreign_part(foreign_settings(settings, Path(f"{store.folder}-foreign")),
+                                         progress=not args.json)
         report["problems"] += report["foreign"]["problems"]
         report["passed"] = not report["problems"]
     if args.answerer == "extractive" and not args.subset:  # precedent answers are quotations: gated once

@@ -14,10 +14,9 @@ if TYPE_CHECKING:
 
 
 def _retriever(settings: Settings) -> HybridRetriever:
-    from vectorstore import open_store
-    from vectorstore.retriever import HybridRetriever
+    from quartiers.components import build_retriever, build_store
 
-    return HybridRetriever(open_store(settings))
+    return build_retriever(build_store(settings))
 
 
 def _where(passage: dict[str, Any]) -> str:

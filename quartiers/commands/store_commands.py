@@ -12,10 +12,11 @@ from quartiers.settings import Settings
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.extraction_text import reading_summary
-    from vectorstore import embedder_name, open_store
+    from quartiers.components import build_store
+    from vectorstore import embedder_name
     from vectorstore.indexer import ingest_paths
 
-    store = open_store(settings)
+    store = build_store(settings)
     if args.reset:
         embedder_name(settings.embedder)  # an unknown embedder fails here, before --reset wipes anything
         store.reset()
@@ -43,10 +44,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore import open_store
+    from quartiers.components import build_store
     from vectorstore.indexer import remove_sources
 
-    removed = remove_sources(open_store(settings), args.sources)
+    removed = remove_sources(build_store(settings), args.sources)
     unknown = [source for source, count in removed.items() if count < 0]
     if args.json:
         emit(args, {"removed": {s: c for s, c in removed.items() if c >= 0}, "unknown": unknown}, "")
@@ -61,10 +62,10 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.extraction_text import reading_summary
-    from vectorstore import open_store
+    from quartiers.components import build_store
     from vectorstore.stats import summary
 
-    data = summary(open_store(settings), settings.embedder)
+    data = summary(build_store(settings), settings.embedder)
     lines = [f"Base : {data['store']} (collection {data['collection']}, encodeur {data['embedding_model']})"]
     for doc in data["documents"]:
         pages = f", {doc['pages']} pages" if doc["pages"] else ""

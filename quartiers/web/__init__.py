@@ -1,1 +1,8 @@
-"""The Gradio web UI's parts; the app itself is built in ``ui.py``."""
+"""The web app (Gradio): start-up (``app``), layout (``layout``), wiring (``events``), behaviour (``chat``,
+``library``) over ``service``, the one door to the store and the assistant."""
+
+import os
+
+# Before any module of this package imports gradio: no analytics calls, no model hub lookups.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")

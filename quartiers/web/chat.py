@@ -67,6 +67,14 @@ class Chat:
             return
         yield "", messages, answers, self.panel(answers, turn), turn
 
+    def about_initiative(self, initiative: dict[str, Any], messages: Messages, answers: list[Answer],
+                         answerer: str | None) -> Iterator[tuple[Any, ...]]:
+        """The Précédents tab's "ask about this initiative": a question on it, answered from its passages
+        only (the initiative filter), in the conversation like any other."""
+        prompt = f"Que retenir de l'initiative « {initiative['title']} » ?"
+        filters = {"initiative": [initiative["initiative_id"]]}
+        yield from self.respond(prompt, messages, answers, None, None, None, answerer, extra=filters)
+
     def panel(self, answers: list[Answer], turn: int) -> str:
         answer = answers[turn] if 0 <= turn < len(answers) else None
         return render.sources_html(answer, turn, self.pdf_link)

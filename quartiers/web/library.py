@@ -12,12 +12,11 @@ from typing import Any
 import gradio as gr
 
 from ingest.extraction_text import reading_summary
-from quartiers import dossier
+from quartiers import BUNDLED_CORPUS, dossier
 from quartiers.web import render
 from quartiers.web.exports import export_folder
 from quartiers.web.service import Service
 from vectorstore.keys import fold
-from vectorstore.precedents import find_precedents
 from vectorstore.themes import THEMES, slug_for
 
 INITIATIVE_COLUMNS = ["Initiative", "Thèmes", "Centre de ressources", "Région", "Lieu", "Pages"]
@@ -68,7 +67,7 @@ class Library:
             words = [i for i in every if wanted in fold(" ".join(str(i.get(k) or "") for k in
                                                                    ("title", "resource_centre", "region", "place")))]
             by_id = {i["initiative_id"]: i for i in every}
-            found = find_precedents(self.service.assistant().retriever, query, k=15)
+            found = self.service.precedents(query, k=15)
             sentences = {p.initiative_id: p.sentence for p in found if p.initiative_id}
             themed = [by_id[p.initiative_id] for p in found if p.initiative_id in by_id]
             every = list({i["initiative_id"]: i for i in words + themed}.values())
@@ -155,7 +154,21 @@ class Library:
                 lines.append(f"- {escape(result.source)} : {labels[result.status]}, "
                              f"{result.chunks} passages" + (f" ({escape(reading)})" if reading else ""))
             lines += [f"- **Attention** : {escape(w)}" for w in result.warnings]
-        return f"**Indexation terminée en {report.seconds:.1f} s.**\n\n" + "\n".join(lines)
+        return f"{_upload_heading(report.files, report.seconds)}\n\n" + "\n".join(lines)
+
+    def removal_question(self, source: str | None) -> tuple[str | None, str]:
+        """(the confirmation asked before removing ``source``, or None; the status line meanwhile)."""
+        if not source:
+            return None, "Choisissez le document à retirer."
+        document = next((d for d in self.service.summary()["documents"] if d["source"] == source), None)
+        if document is None:
+            return None, f"{escape(source)} : document inconnu dans cette base."
+        bundled = (" C'est le rapport fourni avec l'application : il ne sera réindexé que si la base est vide "
+                   "au prochain démarrage." if (BUNDLED_CORPUS / source).exists() else "")
+        question = (f"**Retirer « {escape(document['title'] or source)} » ({escape(source)}) et ses "
+                    f"{document['chunks']} passages de la base ?** Ses réponses et ses initiatives disparaîtront ; "
+                    f"pour le retrouver, il faudra l'indexer de nouveau.{bundled}")
+        return question, "Confirmez ou annulez le retrait ci-dessus."
 
     def remove(self, source: str | None) -> str:
         if not source:
@@ -164,6 +177,17 @@ class Library:
         if removed < 0:
             return f"{escape(source)} : document inconnu dans cette base."
         return f"**{escape(source)}** retiré ({removed} passages supprimés)."
+
+
+def _upload_heading(files: list[Any], seconds: float) -> str:
+    """"Indexation terminée" only when every file was indexed: a failure is said in the heading itself."""
+    failed = sum(1 for result in files if result.status == "failed")
+    if not failed:
+        return f"**Indexation terminée en {seconds:.1f} s.**"
+    if failed == len(files):
+        return f"**Échec de l'indexation : aucun fichier n'a été indexé** ({failed} refusé(s) ou illisible(s))."
+    return (f"**Indexation partielle en {seconds:.1f} s : {failed} fichier(s) sur {len(files)} n'ont pas pu être "
+            "indexés.**")
 
 
 def _path(file: Any) -> str:

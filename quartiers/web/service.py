@@ -1,7 +1,11 @@
-"""What the web UI needs from the rest of the house, in one place: the store, the assistant (rebuilt when
-the store changes), the documents and initiatives it holds, uploads, removals and feedback.
+"""What the web UI (and the API beside it) needs from the rest of the house, in one place: the store, the
+retriever and assistants (built by ``quartiers.components``, rebuilt when the store changes), the documents
+and initiatives it holds, precedent search, uploads, removals and feedback.
 
-It calls ``ingest``, ``vectorstore`` and ``assistant``; it decides nothing about retrieval or answers.
+The web modules reach the store and the retriever only through here. What a page load reads (the store's
+summary, which documents have a stored copy) is computed once per change of the store, not once per table
+or per streamed sentence: this process is the store's writer, so its own writes are what invalidate it.
+It decides nothing about retrieval or answers.
 """
 
 from __future__ import annotations
@@ -16,14 +20,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Assistant, build_assistant
+from assistant import Answer, Assistant
 from ingest import SUPPORTED_SUFFIXES
 from quartiers import BUNDLED_CORPUS
+from quartiers.components import build_assistant, build_retriever, build_store
 from quartiers.settings import Settings
-from vectorstore import open_store
 from vectorstore.indexer import FileResult, IngestReport, ingest_paths, remove_sources
 from vectorstore.keys import fold
-from vectorstore.retriever import Passage
+from vectorstore.precedents import Precedent, find_precedents
+from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.stats import summary
 
 FEEDBACK_FILE = "feedback.jsonl"
@@ -46,9 +51,16 @@ def safe_name(name: str) -> str:
 class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = open_store(settings)
-        self._assistants: dict[str, Assistant] = {}  # by answerer; dropped whenever the store changes
+        self.store = build_store(settings)
         self._lock = threading.Lock()  # one writer at a time; readers keep the assistant they got
+        self._changed()
+
+    def _changed(self) -> None:
+        """Forget everything derived from the store's content (after a write of this process)."""
+        self._retriever: HybridRetriever | None = None
+        self._assistants: dict[str, Assistant] = {}  # by answerer, all over the one retriever
+        self._summary: dict[str, Any] | None = None
+        self._stored_files: dict[str, Path] | None = None
 
     def ensure_corpus(self, progress: bool = True) -> IngestReport | None:
         """An empty store gets the bundled corpus, so a fresh install has something to answer from."""
@@ -56,30 +68,42 @@ class Service:
             return None
         with self._lock:
             report = ingest_paths(self.store, [BUNDLED_CORPUS], progress=progress)
-            self._assistants = {}
+            self._changed()
         return report
 
     def warm(self) -> None:
         """Load the indexes and models before the first visitor asks, not while they wait."""
-        retriever = self.assistant().retriever
+        retriever = self.retriever()
         if len(retriever):
             retriever.search("échauffement", k=1)
+            self.assistant()
+            self.summary()
 
     @property
     def llm_configured(self) -> bool:
         return bool(self.settings.llm_base_url or self.settings.llm_gguf)
 
+    def retriever(self) -> HybridRetriever:
+        """The one retriever of this process (indexes loaded once), shared by every answerer."""
+        if self._retriever is None:
+            self._retriever = build_retriever(self.store)
+        return self._retriever
+
     def assistant(self, answerer: str = "extractive") -> Assistant:
-        """The assistant for ``answerer`` (``build_assistant``: an unreachable LLM means extractive
-        answers that say why)."""
+        """The assistant for ``answerer`` (``components.build_assistant``: an unreachable LLM means
+        extractive answers that say why)."""
         if answerer not in self._assistants:
-            self._assistants[answerer] = build_assistant(self.store, self.settings, answerer)
+            self._assistants[answerer] = build_assistant(self.settings, answerer, retriever=self.retriever())
         return self._assistants[answerer]
 
     def summary(self) -> dict[str, Any]:
-        # the app's loaded retriever derives the themes: no second load of the indexes per table refresh
-        retriever = self.assistant().retriever if self.store.records_by_source() else None
-        return summary(self.store, self.settings.embedder, retriever)
+        """``vectorstore.stats.summary`` of the store, computed once per change (every table, filter and
+        chart of a page load reads this one)."""
+        if self._summary is None:
+            # the loaded retriever derives the themes: no second load of the indexes
+            retriever = self.retriever() if self.store.records_by_source() else None
+            self._summary = summary(self.store, self.settings.embedder, retriever)
+        return self._summary
 
     def filter_choices(self) -> dict[str, list[str]]:
         """Values offered by the filters; spellings that filters treat as one ("Bretagne – …" and
@@ -97,15 +121,25 @@ class Service:
                 "resource_centre": distinct("resource_centre")}
 
     def initiative_passages(self, initiative_id: str) -> list[Passage]:
-        retriever = self.assistant().retriever
+        """An initiative's passages in reading order."""
+        retriever = self.retriever()
         found = [Passage(i, retriever.texts[i], m) for i, m in retriever.metadata.items()
                  if m.get("initiative_id") == initiative_id]
         return sorted(found, key=lambda p: int(p.get("position") or 0))
 
+    def precedents(self, theme: str, k: int = 15) -> list[Precedent]:
+        """``vectorstore.precedents.find_precedents`` on this process' retriever."""
+        return find_precedents(self.retriever(), theme, k=k)
+
     def stored_file(self, source: str) -> Path | None:
-        record = self.store.records_by_source().get(source)
-        path = self.store.documents_folder / record.stored_file if record else None
-        return path if path is not None and path.exists() else None
+        """The stored copy of ``source`` (for the app's PDF links), from a map read once per change: the
+        sources panel asks for it on every streamed sentence."""
+        if self._stored_files is None:
+            folder = self.store.documents_folder
+            self._stored_files = {name: folder / record.stored_file
+                                  for name, record in self.store.records_by_source().items()
+                                  if record.stored_file and (folder / record.stored_file).exists()}
+        return self._stored_files.get(source)
 
     def check_upload(self, path: Path, original_name: str) -> None:
         suffix = Path(original_name).suffix.lower()
@@ -134,7 +168,7 @@ class Service:
             if accepted:
                 with self._lock:
                     done = ingest_paths(self.store, accepted, progress=True)
-                    self._assistants = {}
+                    self._changed()
                 report.files += done.files
                 report.added, report.unchanged, report.removed = done.added, done.unchanged, done.removed
         report.seconds = time.perf_counter() - started
@@ -143,7 +177,7 @@ class Service:
     def remove(self, source: str) -> int:
         with self._lock:
             removed = remove_sources(self.store, [source])[source]
-            self._assistants = {}
+            self._changed()
         return removed
 
     def record_feedback(self, answer: Answer, liked: bool) -> Path:
