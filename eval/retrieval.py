@@ -9,12 +9,14 @@ answering layer rewrites). Prints a table per split and the questions each syste
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from eval.dataset import Item, contains_gold, load_items
 from eval.metrics import first_hit, ranking_metrics
+from quartiers.settings import eval_store_dir  # where it used to live: kept importable from here
+
+__all__ = ["eval_store_dir", "evaluate", "retrieval_items"]
 
 # (mode, weights, rrf_k). Tuned on the "tune" split only; the held-out split reports what generalises.
 SYSTEMS: dict[str, tuple[str, dict[str, float] | None, int]] = {
@@ -28,12 +30,6 @@ SYSTEMS: dict[str, tuple[str, dict[str, float] | None, int]] = {
     "rrf(bm25+e5+use/2) k=5": ("hybrid", {"dense": 1.0, "lexical": 1.0, "use": 0.5}, 5),
 }
 SHIPPED = "rrf(bm25+e5+use) k=5"
-
-
-def eval_store_dir() -> Path:
-    """The evaluation's own store, never the user's: rebuilt by ingest when the pipeline changes."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "quartiers" / "eval-store"
 
 
 def retrieval_items(split: str) -> list[Item]:

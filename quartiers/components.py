@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from quartiers.settings import Settings
+from quartiers.settings import Settings, eval_store_dir
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -121,8 +121,6 @@ def eval_settings(settings: Settings, store: Path | None = None, collection: str
     """The evaluation's own store, never the user's: its own folder (``store``, else the evaluation's
     cache folder), and on a shared Chroma server (``chroma_url``) its own collection, so an evaluation
     never rewrites the collection users query. Embedder, LLM and the other settings are the user's."""
-    from eval.retrieval import eval_store_dir
-
     if collection is None and settings.chroma_url:
         collection = f"{settings.collection}{EVAL_SUFFIX}"
     return settings_for(settings, store=store or eval_store_dir(), collection=collection)

@@ -15,6 +15,12 @@ def default_store_dir() -> Path:
     return Path(base) / "quartiers"
 
 
+def eval_store_dir() -> Path:
+    """The evaluation's own store, never the user's: rebuilt by ingest when the pipeline changes."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "quartiers" / "eval-store"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QUARTIERS_", extra="ignore")
 

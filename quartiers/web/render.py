@@ -78,13 +78,26 @@ def _facts(meta: dict[str, Any] | Passage, page: int | str | None) -> str:
     return f"<dl>{cells}</dl>"
 
 
-def _pdf_link(pdf_link: PdfLink, passage: Passage, page: int | None) -> str:
+def _pdf_link(pdf_link: PdfLink, passage: Passage, page: int | None, numbers: str = "") -> str:
     url = pdf_link(str(passage.get("source")), page)
     if not url:
         return ""
     where = f" à la page {page}" if page else ""
+    cited = f" {numbers}" if numbers else ""
     return (f'<a class="open-pdf" href="{escape(url)}" target="_blank" rel="noopener">'
-            f"Ouvrir le document{where}<span class=\"sr-only\"> (nouvel onglet)</span></a>")
+            f"Ouvrir le document{where}{cited}<span class=\"sr-only\"> (nouvel onglet)</span></a>")
+
+
+def _citation_links(pdf_link: PdfLink, passage: Passage, cited: list[Citation]) -> str:
+    """One link per page the card's quotes are on, each opening the document at that quote's page (a
+    passage may span a page break: its second quote is not on its first page)."""
+    by_page: dict[int | None, list[int]] = {}
+    for citation in cited:
+        by_page.setdefault(citation.page, []).append(citation.n)
+    if len(by_page) == 1:
+        return _pdf_link(pdf_link, passage, next(iter(by_page)))
+    return "".join(_pdf_link(pdf_link, passage, page, " ".join(f"[{n}]" for n in numbers))
+                   for page, numbers in sorted(by_page.items(), key=lambda item: item[0] or 0))
 
 
 def sources_html(answer: Answer | None, turn: int, pdf_link: PdfLink) -> str:
@@ -108,7 +121,7 @@ def sources_html(answer: Answer | None, turn: int, pdf_link: PdfLink) -> str:
             f'<article class="source" aria-label="Passage cité {numbers}"><h3>{numbers} {escape(cited[0].title)}'
             f"{where}</h3>{_facts(passage, ', '.join(map(str, pages)) or None)}"
             f'<blockquote class="passage">{_highlighted(passage.text, [(c.n, c.quote) for c in cited], turn)}'
-            f"</blockquote>{_pdf_link(pdf_link, passage, pages[0] if pages else None)}</article>")
+            f"</blockquote>{_citation_links(pdf_link, passage, cited)}</article>")
     if answer.refused:
         cards.append("<h3>Voir aussi</h3>" if answer.see_also else "")
         for i, passage in enumerate(answer.see_also, start=1):

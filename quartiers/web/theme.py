@@ -3,7 +3,7 @@
 # The page is French; Gradio's own English messages about uploads are translated as they appear.
 # The page is French for screen readers; a click (or Enter) on [n] in an answer brings its source card
 # into view and focus. The panel may be switching to that answer's sources, so the card is awaited briefly.
-HEAD = """
+HEAD = r"""
 <script>
 document.documentElement.lang = "fr";
 document.addEventListener("click", function (event) {

@@ -105,8 +105,8 @@ def test_every_consumer_embeds_with_the_configured_embedder(consumer: str, envir
     text = tmp_path / "note.md"
     text.write_text("# Note\n\nUne phrase à encoder pour vérifier l'encodeur choisi.\n", encoding="utf-8")
     if consumer in ("cli", "eval"):
-        command = ["ingest", text, "--no-progress"] if consumer == "cli" else ["eval", "--subset", "1", "--report",
-                                                                               tmp_path / "report"]
+        command: list[str | Path] = (["ingest", text, "--no-progress"] if consumer == "cli"
+                                     else ["eval", "--subset", "1", "--report", tmp_path / "report"])
         result = run_cli(*command, "--json", store=tmp_path / consumer, env={"QUARTIERS_EMBEDDER": missing})
         assert result.returncode == 1 and "no-such-model" in result.stdout, result.stdout
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from assistant import Answer, Citation
@@ -34,6 +35,20 @@ def test_sources_panel_escapes_passage_and_marks_the_quote() -> None:
     assert '<mark id="src-2-1" tabindex="-1"><span class="cite-n">[1]</span> La &lt;b&gt;ville&lt;/b&gt; a aidé' in html
     assert "Rapport &lt;i&gt;, p. 27" in html and "Occitanie" in html
     assert 'href="/doc/r.pdf#page=27"' in html
+
+
+def test_each_citations_pdf_link_opens_at_its_quotes_page() -> None:
+    """A passage across a page break, quoted on both pages: each quote's link opens at its own page."""
+    passage = Passage("v1:4", "Fin de page. Suite après la coupure.", {"source": "r.pdf", "title": "R",
+                                                                        "pages": [27, 28], "page": 27})
+    cited = [Citation(1, "v1:4", "r.pdf", "R", 27, "S", None, "Fin de page."),
+             Citation(2, "v1:4", "r.pdf", "R", 28, "S", None, "Suite après la coupure.")]
+    answer = Answer("Q ?", "Q ?", "« Fin de page. » [1] « Suite après la coupure. » [2]", False, citations=cited,
+                    passages=[passage])
+    html = render.sources_html(answer, 0, lambda source, page: f"/doc/{source}#page={page}")
+    links = re.findall(r'<a class="open-pdf" href="([^"]+)"[^>]*>([^<]+)<', html)
+    assert links == [("/doc/r.pdf#page=27", "Ouvrir le document à la page 27 [1]"),
+                     ("/doc/r.pdf#page=28", "Ouvrir le document à la page 28 [2]")]
 
 
 def test_refusal_is_announced_and_shows_see_also() -> None:

@@ -1,17 +1,88 @@
-"""The UI's service on a real store: uploads under safe names, the CLI's error messages, feedback."""
+"""The UI's service on a real store: uploads under safe names, the CLI's error messages, feedback, and what
+a page load reads computed once per change of the store."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from quartiers.settings import Settings
+from quartiers.web import service as service_module
+from quartiers.web.chat import Chat
+from quartiers.web.library import Library
 from quartiers.web.service import Service, UploadError, safe_name
 from tests.conftest import run_cli
 
-pytestmark = pytest.mark.slow
+NOTE = "# Jardins partagés\n\nLe jardin partagé de Quimperlé accueille 37 familles du quartier.\n"
+
+
+@pytest.fixture(scope="module")
+def note_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real store holding one short document (one passage), built once for this module."""
+    folder = tmp_path_factory.mktemp("note")
+    note = folder / "jardins.md"
+    note.write_text(NOTE, encoding="utf-8")
+    service = Service(Settings(store=folder / "store"))
+    assert [f.status for f in service.ingest_uploads([(note, "jardins.md")]).files] == ["added"]
+    return folder / "store"
+
+
+@pytest.fixture
+def one_note(note_store: Path, tmp_path: Path) -> Service:
+    """The service over a private copy of that store."""
+    shutil.copytree(note_store, tmp_path / "store")
+    return Service(Settings(store=tmp_path / "store"))
+
+
+def test_a_page_load_reads_the_store_summary_once(one_note: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = service_module.summary
+    monkeypatch.setattr(service_module, "summary", lambda *a, **k: calls.append(a) or real(*a, **k))
+    library = Library(one_note)
+    for _ in range(2):  # two visitors load the page: tables, filters and charts of both read one summary
+        one_note.filter_choices(), library.documents(), library.regions(), library.sources()
+        library.explore("", None, None, None)
+    assert len(calls) == 1
+    assert one_note.remove("jardins.md") > 0  # a change of the store is seen at the next load
+    assert library.documents() == [] and len(calls) == 2
+
+
+def test_source_cards_do_not_read_the_store_per_streamed_sentence(one_note: Service,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = one_note.assistant().answer("Combien de familles accueille le jardin partagé de Quimperlé ?")
+    assert answer.citations, answer.answer
+    reads: list[object] = []
+    real = one_note.store.records_by_source
+    monkeypatch.setattr(one_note.store, "records_by_source", lambda: reads.append(1) or real())
+    chat = Chat(one_note)
+    panels = [chat.panel([answer], 0) for _ in range(20)]  # what a streamed answer redraws, sentence by sentence
+    assert "open-pdf" in panels[-1] and len(reads) <= 1
+
+
+def test_a_failed_upload_is_not_headed_done(one_note: Service, tmp_path: Path) -> None:
+    program = tmp_path / "programme.exe"
+    program.write_bytes(b"MZ")
+    text = Library(one_note).upload([str(program)])
+    assert "Indexation terminée" not in text and text.startswith("**Échec de l'indexation")
+    assert "programme.exe : type de fichier non pris en charge" in text
+    note = tmp_path / "autre.md"
+    note.write_text(NOTE.replace("37", "12"), encoding="utf-8")
+    mixed = Library(one_note).upload([str(program), str(note)])
+    assert mixed.startswith("**Indexation partielle") and "1 fichier(s) sur 2" in mixed
+
+
+def test_removal_asks_first_and_names_what_goes(one_note: Service) -> None:
+    library = Library(one_note)
+    question, status = library.removal_question("jardins.md")
+    assert question is not None and "jardins.md" in question and "1 passages" in question
+    assert "Confirmez" in status and one_note.stored_file("jardins.md") is not None  # nothing removed yet
+    assert library.removal_question("absent.md")[0] is None
+    assert library.removal_question(None) == (None, "Choisissez le document à retirer.")
+    bundled = library.removal_question("quartiers-covid-crpv-2020.pdf")
+    assert bundled[0] is None  # not in this store; in a store holding it, the question says it is the bundled one
 
 
 def test_safe_name_keeps_no_folder() -> None:

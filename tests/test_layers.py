@@ -1,0 +1,60 @@
+"""The import graph the house rests on: the web app's entry (``ui.py``) and the command line never import
+each other (``python ui.py`` used to load the file twice through ``quartiers.cli``), and the light modules
+stay light. Read from the source, function-level imports included, so a lazy import cannot hide a circle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PACKAGES = ("quartiers", "assistant", "vectorstore", "ingest", "eval", "prompts", "ui")
+
+
+def _file_of(module: str) -> Path | None:
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(module: str) -> set[str]:
+    file = _file_of(module)
+    if file is None:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}  # `from quartiers import cli`
+    parents = {".".join(name.split(".")[:i]) for name in found for i in range(1, name.count(".") + 1)}
+    return {name for name in found | parents if name.split(".")[0] in PACKAGES and _file_of(name)}
+
+
+def reachable(start: str, skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    seen, todo = set(skip), [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo += sorted(_imports(module) - seen)
+    return seen - set(skip)
+
+
+def test_the_web_entry_and_the_command_line_import_nothing_of_each_other() -> None:
+    from_ui = reachable("ui")
+    assert "quartiers.web.app" in from_ui and "quartiers.web.layout" in from_ui  # the graph is really read
+    assert not {m for m in from_ui if m == "quartiers.cli" or m.startswith("quartiers.commands")}
+    assert "ui" not in reachable("quartiers.cli")
+
+
+def test_no_import_circle_through_the_entry_points() -> None:
+    """``assistant.factory`` is the one way back up (the old import path of ``build_assistant``, which
+    delegates to the composition root): nothing of the house itself goes through it."""
+    for entry in ("ui", "quartiers.cli", "quartiers.web.app", "quartiers.components"):
+        back = [m for m in _imports(entry) if entry in reachable(m, skip={"assistant.factory"})]
+        assert not back, (entry, back)
