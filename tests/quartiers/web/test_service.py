@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,12 @@ def one_note(note_store: Path, tmp_path: Path) -> Service:
 def test_a_page_load_reads_the_store_summary_once(one_note: Service, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
     real = service_module.summary
-    monkeypatch.setattr(service_module, "summary", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service_module, "summary", counted)
     library = Library(one_note)
     for _ in range(2):  # two visitors load the page: tables, filters and charts of both read one summary
         one_note.filter_choices(), library.documents(), library.regions(), library.sources()
@@ -56,7 +62,12 @@ def test_source_cards_do_not_read_the_store_per_streamed_sentence(one_note: Serv
     assert answer.citations, answer.answer
     reads: list[object] = []
     real = one_note.store.records_by_source
-    monkeypatch.setattr(one_note.store, "records_by_source", lambda: reads.append(1) or real())
+
+    def counted() -> dict[str, Any]:
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(one_note.store, "records_by_source", counted)
     chat = Chat(one_note)
     panels = [chat.panel([answer], 0) for _ in range(20)]  # what a streamed answer redraws, sentence by sentence
     assert "open-pdf" in panels[-1] and len(reads) <= 1
