@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import ROOT, cli_command
 from tests.pdf_maker import simple_pdf
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # each test drives the real app in Chromium
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "out" / "ui-screenshots"
 NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
@@ -229,9 +229,18 @@ def test_upload_shows_text_escaped_then_delete(page, app_url, tmp_path: Path) ->
     choice.click()
     page.get_by_role("option", name="jardins-quimperle.pdf").click()
     page.get_by_role("button", name="Retirer ce document de la base").click()
+    question = page.locator("#remove-question")
+    question.get_by_text("jardins-quimperle.pdf").first.wait_for()  # asked first: nothing removed yet
+    assert "passages de la base ?" in question.inner_text()
+    page.get_by_role("button", name="Annuler").click()
+    page.locator("#documents-status", has_text="Retrait annulé").wait_for()
+    assert "jardins-quimperle.pdf" in page.locator("#documents").inner_text()
+    shot(page, "03-removal-asked-then-cancelled")
+    page.get_by_role("button", name="Retirer ce document de la base").click()
+    page.get_by_role("button", name="Oui, retirer définitivement").click()
     page.locator("#documents-status", has_text="retiré").wait_for()
     page.wait_for_function("!document.querySelector('#documents').innerText.includes('jardins-quimperle.pdf')")
-    shot(page, "03-deleted")
+    shot(page, "04-deleted")
 
 
 def test_upload_refuses_wrong_type_and_size_in_french(page, tmp_path: Path) -> None:
