@@ -125,7 +125,13 @@ def run_cli(*args: str | Path, store: Path | None = None, env: dict[str, str] | 
     """Run ``quartiers`` in this process (``quartiers.cli.main``), as a user would call it, with the
     environment ``env`` and no QUARTIERS_* of the caller's: the same code path as the installed command
     without a cold start per call. ``run_process`` is the real subprocess, for the smoke tests.
-    ``timeout`` is accepted for the subprocess form's sake and not used here."""
+    ``timeout`` is accepted for the subprocess form's sake and not used here.
+
+    An ``env`` beyond ``QUARTIERS_*`` settings (``PATH``, ``HOME``…) describes a process, not settings, and
+    what reads it may be cached per process (the Tesseract lookup): such a run is a real subprocess."""
+    if any(not name.startswith("QUARTIERS_") for name in env or {}):
+        done = run_process(*args, store=store, env=env, timeout=timeout or 600, input=input)
+        return CliResult(done.returncode, done.stdout, done.stderr)
     from quartiers.cli import main
 
     argv = [*map(str, args), *(["--store", str(store)] if store is not None else [])]

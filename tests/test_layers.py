@@ -5,6 +5,7 @@ stay light. Read from the source, function-level imports included, so a lazy imp
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -20,10 +21,11 @@ def _file_of(module: str) -> Path | None:
     return None
 
 
-def _imports(module: str) -> set[str]:
+@lru_cache(maxsize=None)
+def _imports(module: str) -> frozenset[str]:
     file = _file_of(module)
     if file is None:
-        return set()
+        return frozenset()
     found: set[str] = set()
     for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -32,7 +34,7 @@ def _imports(module: str) -> set[str]:
             found.add(node.module)
             found |= {f"{node.module}.{alias.name}" for alias in node.names}  # `from quartiers import cli`
     parents = {".".join(name.split(".")[:i]) for name in found for i in range(1, name.count(".") + 1)}
-    return {name for name in found | parents if name.split(".")[0] in PACKAGES and _file_of(name)}
+    return frozenset(name for name in found | parents if name.split(".")[0] in PACKAGES and _file_of(name))
 
 
 def reachable(start: str, skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
