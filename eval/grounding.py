@@ -5,6 +5,11 @@ recall and precision judged twice (the assistant's own verification, and an inde
 quote verbatim in its passage, the quote's figures and names present in it, and for a generated sentence
 its own figures and names present in the passages it cites), lead-ins built only from metadata,
 refusal accuracy and false refusals, answer length, and latency per stage.
+
+``citation_relevance`` is the check ``verify()`` cannot make: a verbatim quote may still be beside the
+question. Each cited quote (with, for a generated answer, the sentence citing it) must share a content
+word with what the user asked (the question and the earlier questions of the conversation), compared
+on folded word stems; ``verify()`` never reads the question, so this one can fail where it passes.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class ItemResult:
     independently_supported: int
     lead_ins_ok: bool
     words: int
+    relevant_claims: int = 0
 
     @property
     def failed(self) -> bool:
@@ -76,6 +82,37 @@ def lead_ins_from_metadata(answer: Answer) -> bool:
         if not set(normalise_for_match(match.group("lead")).split()) <= allowed:
             return False
     return True
+
+
+# Function words and question words of French: what a quote sharing only these with the question shares nothing.
+_FUNCTION_WORDS = frozenset(
+    "avec dans pour par sur sous chez entre vers depuis pendant avant apres sans contre leur leurs elle elles "
+    "ils nous vous cette ces celle celui ceux dont quel quelle quels quelles quoi comment combien pourquoi "
+    "quand ont etre avoir fait faire sont etait etaient peut peuvent aussi plus moins tres tout tous toute "
+    "toutes autre autres meme ainsi alors donc mais comme selon notamment".split())
+
+
+def content_stems(text: str) -> set[str]:
+    """Folded words of four letters or more, function words left out, cut to five letters (a crude stem:
+    « ménages » / « ménage », « organisé » / « organisation » meet)."""
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return {w[:5] for w in words if len(w) >= 4 and w not in _FUNCTION_WORDS} | {w for w in words if w.isdigit()}
+
+
+def relevant_to(asked: str, cited: str) -> bool:
+    """The cited text shares at least one content word with what was asked."""
+    return bool(content_stems(asked) & content_stems(cited))
+
+
+def _relevant_claims(answer: Answer, asked: str) -> int:
+    """Claims whose quote (and, for a generated answer, the sentence citing it) shares a content word
+    with what was asked."""
+    cited = {c.n: c for c in answer.citations}
+    if answer.answerer == "llm":
+        return sum(relevant_to(asked, f"{match.group('text')} {cited[int(n)].quote}")
+                   for match in _GENERATED.finditer(answer.answer)
+                   for n in _MARKER.findall(match.group("marks")) if int(n) in cited)
+    return sum(relevant_to(asked, cited[int(n)].quote) for n in _MARKER.findall(answer.answer) if int(n) in cited)
 
 
 def _metadata(passage: Passage) -> str:
@@ -139,8 +176,9 @@ def evaluate_item(assistant: Assistant, item: Item) -> ItemResult:
     if item.answerable and item.facts:
         facts = sum(fact_present(f, answer.answer) for f in item.facts) / len(item.facts)
     lead_ins = True if generated else lead_ins_from_metadata(answer)  # generated answers have no lead-ins
+    asked = " ".join([item.question, *(turn[0] for turn in item.history if turn)])
     return ItemResult(item, answer, rank, facts, claims, supported, independent, lead_ins,
-                      len(answer.answer.split()))
+                      len(answer.answer.split()), _relevant_claims(answer, asked))
 
 
 def summarise(results: Iterable[ItemResult]) -> dict[str, float]:
@@ -158,6 +196,7 @@ def summarise(results: Iterable[ItemResult]) -> dict[str, float]:
     metrics["citation_recall"] = sum(r.supported_claims for r in answered) / claims
     metrics["citation_precision"] = sum(r.independently_supported for r in answered) / claims
     metrics["lead_ins_from_metadata"] = sum(r.lead_ins_ok for r in answered) / (len(answered) or 1)
+    metrics["citation_relevance"] = sum(r.relevant_claims for r in answered) / claims
     if unanswerable:
         metrics["refusal_accuracy"] = sum(r.answer.refused for r in unanswerable) / len(unanswerable)
     if answerable:

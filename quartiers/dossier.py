@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunking import sentence_spans
-from vectorstore.retriever import Passage
+from quartiers.results import Passage
 from vectorstore.themes import theme_label
 
 QUOTES_PER_INITIATIVE = 2

@@ -5,7 +5,7 @@ stay light. Read from the source, function-level imports included, so a lazy imp
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -21,7 +21,7 @@ def _file_of(module: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _imports(module: str) -> frozenset[str]:
     file = _file_of(module)
     if file is None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from quartiers.results import Passage  # re-exported: its old import path
 from vectorstore.keys import fold
 from vectorstore.lexical import BM25Index, fingerprint, lexical_text
 from vectorstore.store import Store, StoreError
@@ -23,39 +23,6 @@ Mode = Literal["hybrid", "dense", "lexical", "use"]
 DEFAULT_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "use": 1.0}
 RRF_K = 5
 CANDIDATES = 40
-
-
-@dataclass
-class Passage:
-    chunk_id: str
-    text: str
-    metadata: dict[str, Any]
-    score: float = 0.0
-    rank: int = 0
-    ranks: dict[str, int] = field(default_factory=dict)  # rank on each side that found it
-
-    def get(self, key: str) -> Any:
-        return self.metadata.get(key)
-
-    def page_at(self, offset: int) -> int | None:
-        """The page on which ``text[offset:]`` starts (chunks record where each of their pages starts)."""
-        page = self.get("page")
-        for number, start in zip(self.get("pages") or [], self.get("page_offsets") or [], strict=False):
-            if start <= offset:
-                page = number
-        return page
-
-    def to_json(self) -> dict[str, Any]:
-        meta = self.metadata
-        return {
-            "rank": self.rank, "chunk_id": self.chunk_id, "source": meta.get("source"), "title": meta.get("title"),
-            "page": meta.get("page"), "pages": list(meta["pages"]) if meta.get("pages") else None,
-            "section": meta.get("section"), "initiative": meta.get("initiative"),
-            "initiative_id": meta.get("initiative_id"), "resource_centre": meta.get("resource_centre"),
-            "region": meta.get("region"), "place": meta.get("place"), "publisher": meta.get("publisher"),
-            "date": meta.get("date"), "text": self.text,
-            "score": round(self.score, 6),
-        }
 
 
 def matches(metadata: Mapping[str, Any], filters: Mapping[str, Sequence[str]]) -> bool:

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from assistant import Answer
+from quartiers.results import Answer
 from quartiers.web import render
 from quartiers.web.exports import export_folder
 from quartiers.web.service import Service

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from assistant import Answer, Citation
-from vectorstore.retriever import Passage
+from quartiers.results import Answer, Citation, Passage
 
 CITATION = re.compile(r"\[(\d+)\]")
 PdfLink = Callable[[str, int | None], str | None]  # (source, page) -> URL of the stored document, or None
