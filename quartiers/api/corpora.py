@@ -52,7 +52,7 @@ class Corpora:
 
     def check_ready(self, service: Service, answerer: str = "extractive") -> None:
         """An empty corpus is a 503: the server works, but has nothing to answer from yet."""
-        if not len(service.assistant(answerer).retriever):
+        if not len(service.retriever()):
             name = service.store.collection_name
             raise ApiError(503, f"La base « {name} » est vide : indexez des documents (quartiers ingest, ou "
                            "l'onglet Documents de l'application web) avant de l'interroger.", "empty_store")

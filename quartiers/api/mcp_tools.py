@@ -16,7 +16,6 @@ from quartiers.api.chat import clean_filters, clean_question
 from quartiers.api.corpora import Corpora
 from quartiers.api.errors import ApiError
 from vectorstore import StoreError
-from vectorstore.precedents import find_precedents
 from vectorstore.retriever import FilterError
 
 T = TypeVar("T")
@@ -80,8 +79,7 @@ def build_mcp(corpora: Corpora) -> MCPServer:
         filters: Filters = None,
     ) -> dict[str, Any]:
         chosen = filters_of(filters)
-        retriever = corpora.default.assistant().retriever
-        passages = await run(retriever.search, question, k, chosen)
+        passages = await run(corpora.default.retriever().search, question, k, chosen)
         return {"question": question, "passages": [p.to_json() for p in passages]}
 
     @server.tool(description="Initiatives du corpus correspondant à un thème, une par entrée, avec leur phrase "
@@ -93,8 +91,7 @@ def build_mcp(corpora: Corpora) -> MCPServer:
         filters: Filters = None,
     ) -> dict[str, Any]:
         chosen = filters_of(filters)
-        retriever = corpora.default.assistant().retriever
-        found = await run(find_precedents, retriever, theme, k, chosen)
+        found = await run(corpora.default.precedents, theme, k, chosen)
         return {"theme": theme, "initiatives": [p.to_json() for p in found]}
 
     return server

@@ -127,9 +127,9 @@ class Service:
                  if m.get("initiative_id") == initiative_id]
         return sorted(found, key=lambda p: int(p.get("position") or 0))
 
-    def precedents(self, theme: str, k: int = 15) -> list[Precedent]:
+    def precedents(self, theme: str, k: int = 15, filters: dict[str, list[str]] | None = None) -> list[Precedent]:
         """``vectorstore.precedents.find_precedents`` on this process' retriever."""
-        return find_precedents(self.retriever(), theme, k=k)
+        return find_precedents(self.retriever(), theme, k=k, filters=filters)
 
     def stored_file(self, source: str) -> Path | None:
         """The stored copy of ``source`` (for the app's PDF links), from a map read once per change: the
