@@ -11,6 +11,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+HEADING_SEPARATOR = " > "  # how a chunk's ``section`` metadata joins its heading path (ingest.structure)
+
+
+def heading_path(section: str | None) -> list[str]:
+    """A ``section`` value as its headings, outermost first."""
+    return [part for part in (section or "").split(HEADING_SEPARATOR) if part]
+
+
+def innermost_heading(section: str | None) -> str:
+    """The heading a passage or citation sits directly under ("" when it has none)."""
+    path = heading_path(section)
+    return path[-1] if path else ""
+
 
 @dataclass
 class Passage:

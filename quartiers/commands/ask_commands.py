@@ -9,6 +9,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from quartiers.output import emit
+from quartiers.results import innermost_heading
 from quartiers.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def render(answer: Answer, body: bool = True) -> str:
     lines = [textwrap.fill(p, 100) for p in answer.answer.split("\n\n")] if body else []
     for citation in answer.citations:
         page = f", p. {citation.page}" if citation.page else ""
-        lines.append(f"  [{citation.n}] {citation.title}{page} — {citation.section.split(' > ')[-1]}")
+        lines.append(f"  [{citation.n}] {citation.title}{page} — {innermost_heading(citation.section)}")
     if answer.refused:
         for passage in answer.see_also:
             page = f", p. {passage.get('page')}" if passage.get("page") else ""

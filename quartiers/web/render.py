@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from quartiers.results import Answer, Citation, Passage
+from quartiers.results import Answer, Citation, Passage, innermost_heading
 
 CITATION = re.compile(r"\[(\d+)\]")
 PdfLink = Callable[[str, int | None], str | None]  # (source, page) -> URL of the stored document, or None
@@ -157,7 +157,7 @@ def export_markdown(answer: Answer) -> str:
         lines += ["## Références", ""]
         for c in answer.citations:
             page = f", p. {c.page}" if c.page else ""
-            lines.append(f"{c.n}. {c.title}{page} — {c.section.split(' > ')[-1]} : « {c.quote} »")
+            lines.append(f"{c.n}. {c.title}{page} — {innermost_heading(c.section)} : « {c.quote} »")
     elif answer.refused and answer.see_also:
         lines += ["## Voir aussi", ""]
         for p in answer.see_also:

@@ -57,6 +57,8 @@ def test_ask_lines_bad_and_good(built_store: Path) -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0 and len(out) == 6, result.stderr[-2000:]
     assert all(o["error"] == "requête invalide" for o in out[:5])
+    assert out[4]["detail"].startswith("ligne illisible : un objet JSON par ligne est attendu")  # said in French
+    assert not any("Expecting" in str(o.get("detail")) for o in out)  # not json's own English message
     assert "Traceback" not in result.stderr
     assert "clés possibles" in out[2]["detail"] and "un objet JSON par ligne" in out[4]["detail"]
     assert out[5]["citations"] and not out[5]["refused"]
