@@ -66,3 +66,15 @@ def test_verify_cuts_each_mutation_of_a_valid_quotation() -> None:
     assert verify(f"« {altered.quote} » [1]", [altered], passages).dropped == 1
     elsewhere = Citation(1, "d:9", "d.pdf", "D", 3, "Aide", None, GOOD)
     assert verify(f"« {GOOD} » [1]", [elsewhere], passages).dropped == 1
+
+
+def test_the_llm_gate_holds_a_metric_verify_cannot_guarantee() -> None:
+    """Every metric of the old llm gate was true by construction for a verified answer; this one is not."""
+    import json
+
+    from eval.report import THRESHOLDS, bounds_for, gate
+
+    bounds = bounds_for(json.loads(THRESHOLDS.read_text(encoding="utf-8")), "llm")
+    verified_but_beside = {"citation_recall": 1.0, "citation_precision": 1.0, "lead_ins_from_metadata": 1.0,
+                           "citation_relevance": 0.3}
+    assert [p.split(" ")[0] for p in gate(verified_but_beside, {"metrics": bounds})] == ["citation_relevance"]
