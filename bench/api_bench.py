@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,17 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from assistant.local_llm import free_port
 from bench.common import percentiles, prepared_store
 from eval.dataset import load_items
 
 BURST = 20
 WEB_QUESTION = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _messages(question: str, history: list[list[str]]) -> list[Any]:
@@ -52,7 +47,7 @@ def main() -> None:
     assistant.answer("échauffement")
     local: list[float] = []
 
-    key, port = secrets.token_hex(16), _free_port()
+    key, port = secrets.token_hex(16), free_port()
     with tempfile.TemporaryDirectory(prefix="quartiers-api-bench-") as folder:
         copy = Path(folder) / "store"
         shutil.copytree(store.folder, copy)

@@ -7,22 +7,17 @@ baseline, measured in the same run). Also the app's start time on a built store.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from assistant.local_llm import free_port
 from bench.common import percentiles, prepared_store
 from eval.dataset import load_items
 
 QUESTIONS = 20
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:
@@ -35,7 +30,7 @@ def main() -> None:
     assistant = build_assistant(settings_for(), store=store)
     assistant.answer("échauffement")
     direct: list[float] = []
-    port = _free_port()
+    port = free_port()
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "quartiers.cli", "ui", "--store", str(store.folder),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

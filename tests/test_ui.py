@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.local_llm import free_port
 from tests.conftest import ROOT, cli_command
 from tests.pdf_maker import simple_pdf
 
@@ -27,11 +27,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "out" / "ui-screenshots"
 NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -42,7 +37,7 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
 @contextmanager
 def running_app(store: Path, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[str]:
     """``quartiers ui`` in a subprocess on a free port, stopped (by PID) when the block ends."""
-    port = _free_port()
+    port = free_port()
     log_path = store.parent / f"ui-{port}.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(cli_command("ui", "--store", store, "--host", host, "--port", str(port)),

@@ -8,12 +8,12 @@ that server, where one that ignores the setting would quietly build a local stor
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.local_llm import free_port
 from quartiers import components
 from quartiers.settings import Settings
 from tests.conftest import run_cli
@@ -22,10 +22,7 @@ from vectorstore import EmbedderError, StoreError
 
 @pytest.fixture
 def closed_url() -> str:
-    with socket.socket() as sock:  # a port nothing listens on once this block closes it
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"  # a port nothing listens on
 
 
 @pytest.fixture
