@@ -12,6 +12,7 @@ from typing import Any
 
 import gradio as gr
 
+from quartiers.web import events
 from quartiers.web.chat import Chat
 from quartiers.web.library import (
     ALL_DOCUMENTS,
@@ -153,8 +154,6 @@ def documents_tab(upload_max_mb: int, sources: list[str]) -> DocumentsTab:
 
 
 def build_app(service: Service) -> gr.Blocks:
-    from quartiers.web import events
-
     chat, library = Chat(service), Library(service)
     # Behind a login, the page an unauthenticated client fetches must name no document, region or centre:
     # the lists start empty and are filled by the page's load event, which only a logged-in client runs.
