@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest import PIPELINE_VERSION
 from vectorstore.embedders import embedder_name
+from vectorstore.paging import get_all
 from vectorstore.store import Store
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ def staleness_warnings(store: Store) -> list[str]:
         wanted = embedder_name(store.embedder_spec)
         if built_with != wanted:
             warnings.append(f"la base a été construite avec l'encodeur « {built_with} », pas « {wanted} »")
-    metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
-    trusted = store.trusted_versions()  # the same rule readers apply
-    incomplete = sorted({str(m["source"]) for m in metas if m and m.get("doc_version") not in trusted})
+    trusted = sorted(r.doc_version for r in records.values())  # the same rule readers apply
+    where = {"doc_version": {"$nin": trusted}} if trusted else None  # only the untrusted chunks are read
+    metas = get_all(store.chunks, where=where, include=["metadatas"])["metadatas"]
+    incomplete = sorted({str(m["source"]) for m in metas if m})
     warnings += [
         f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
     ]

@@ -19,8 +19,12 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
+from vectorstore.paging import get_all, pages
 
-_RECORD_DIM = [1.0]  # document records need a vector; they are never searched by it
+_RECORD_DIM = [1.0]
+# chromadb 1.5 binds one SQLite variable per returned row (or per id asked for) and SQLite allows 32,766:
+# every read that could grow with the corpus goes through ``pages`` or asks for at most this many ids.
+PAGE = 5_000  # document records need a vector; they are never searched by it
 # Chroma's rule (3-512 characters), leaving room for the "-documents" suffix of the records collection.
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,498}[A-Za-z0-9]$")
 
@@ -144,10 +148,10 @@ class Store:
 
     # --- records ---------------------------------------------------------------------------
     def records_by_source(self) -> dict[str, DocumentRecord]:
-        got = self.records.get(include=["metadatas"])
+        got = get_all(self.records, include=["metadatas"])
         return {
             str(meta["source"]): DocumentRecord.from_metadata(dict(meta))
-            for meta in got["metadatas"] or []
+            for meta in got["metadatas"]
             if meta
         }
 
@@ -166,18 +170,19 @@ class Store:
 
     # --- chunks ----------------------------------------------------------------------------
     def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
-        return list(self.chunks.get(where=where, include=[])["ids"])
+        return get_all(self.chunks, where=where)["ids"]
 
     def cached_embeddings(self, text_hashes: list[str]) -> dict[str, list[float]]:
         """Embeddings already stored for these chunk-text hashes: an edit re-embeds only what changed."""
-        if not text_hashes:
-            return {}
-        got = self.chunks.get(where={"text_sha256": {"$in": text_hashes}}, include=["embeddings", "metadatas"])
         cache: dict[str, list[float]] = {}
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        for meta, vector in zip(got["metadatas"] or [], vectors, strict=True):
-            if meta and meta.get("embedder") == self.embedder.name:
-                cache[str(meta["text_sha256"])] = [float(x) for x in vector]
+        wanted = sorted(set(text_hashes))
+        for start in range(0, len(wanted), 500):  # each hash is a bound variable, each match a returned row
+            where = {"$and": [{"text_sha256": {"$in": wanted[start : start + 500]}},
+                              {"embedder": self.embedder.name}]}
+            for page in pages(self.chunks, where=where, include=["embeddings", "metadatas"]):
+                for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
+                    if meta and str(meta["text_sha256"]) not in cache:
+                        cache[str(meta["text_sha256"])] = [float(x) for x in vector]
         return cache
 
     def upsert_chunks(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
@@ -198,7 +203,7 @@ class Store:
         next under the same name in the same process.
         """
         for collection in (self.records, self.chunks):  # records first: no record may outlive its chunks
-            ids = collection.get(include=[])["ids"]
+            ids = get_all(collection)["ids"]
             for start in range(0, len(ids), 500):
                 collection.delete(ids=ids[start : start + 500])
         for name in (f"{self.collection_name}-documents", self.collection_name):

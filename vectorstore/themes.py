@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vectorstore.lexical import fingerprint
+from vectorstore.paging import get_all
 
 if TYPE_CHECKING:
     from vectorstore.retriever import HybridRetriever
@@ -121,8 +122,8 @@ def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.nd
         return list(THEMES), {}
     descriptions = [description for _, description in THEMES.values()]
     embedder = retriever.store.embedder
-    got = retriever.store.chunks.get(ids=ids, include=["embeddings"])
-    stored = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
+    got = get_all(retriever.store.chunks, ids=ids, include=["embeddings"])
+    stored = dict(zip(got["ids"], got["embeddings"], strict=True))
     dense = _normalised(np.asarray([stored[i] for i in ids], dtype=np.float32))
     queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
     from vectorstore.use_index import encode
