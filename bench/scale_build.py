@@ -37,6 +37,8 @@ NOISE = 0.02  # keeps HNSW from holding thousands of identical vectors
 class PrefilledEmbeddings(QuartiersEmbeddings):
     """The store's embedder identity, with vectors given in advance for the synthetic passages."""
 
+    prefilled = True  # the indexer writes in large batches: no embedding to wait for
+
     def __init__(self, real: QuartiersEmbeddings, vectors: dict[str, list[float]]) -> None:
         self.name, self.version, self.real, self.vectors = real.name, real.version, real, vectors
 

@@ -24,7 +24,7 @@ from vectorstore.signature import closest_document, signature
 from vectorstore.store import DocumentRecord, Store
 
 BATCH = 8  # passages embedded at once
-WRITE_BATCH = 256  # passages upserted at once: Chroma's cost is per call far more than per row
+WRITE_BATCH = 256  # passages whose vectors are all cached, upserted at once
 
 
 @dataclass
@@ -226,23 +226,26 @@ def _write_chunks(store: Store, document: ParsedDocument, version: str, progress
     embedded = 0
     bar = tqdm(total=len(document.chunks), desc=document.source[:40], unit="passage", file=sys.stderr,
                disable=not progress, leave=False)
-    for start in range(0, len(document.chunks), WRITE_BATCH):
-        batch = document.chunks[start : start + WRITE_BATCH]
-        batch_hashes = hashes[start : start + WRITE_BATCH]
-        vectors: list[list[float]] = []
-        for offset in range(0, len(batch), BATCH):
-            some, some_hashes = batch[offset : offset + BATCH], batch_hashes[offset : offset + BATCH]
-            missing = [c.embed_text for c, h in zip(some, some_hashes, strict=True) if h not in cache]
-            fresh = iter(store.embedder.embed_documents(missing))
-            vectors += [cache[h] if h in cache else next(fresh) for h in some_hashes]
-            embedded += len(missing)
-            bar.update(len(some))
+    start = 0
+    while start < len(document.chunks):
+        # passages to embed are written 8 at a time (embedding dominates; a kill loses little), cached ones
+        # in large batches (a Chroma call costs far more than a row)
+        window = hashes[start : start + WRITE_BATCH]
+        cheap = getattr(store.embedder, "prefilled", False) or all(h in cache for h in window)
+        step = WRITE_BATCH if cheap else BATCH
+        batch, batch_hashes = document.chunks[start : start + step], hashes[start : start + step]
+        missing = [c.embed_text for c, h in zip(batch, batch_hashes, strict=True) if h not in cache]
+        fresh = iter(store.embedder.embed_documents(missing))
+        vectors = [cache[h] if h in cache else next(fresh) for h in batch_hashes]
+        embedded += len(missing)
         store.upsert_chunks(
             ids=[stored_id(version, c) for c in batch],
             texts=[c.text for c in batch],
             embeddings=vectors,
             metadatas=[_metadata(store, document, version, c, h) for c, h in zip(batch, batch_hashes, strict=True)],
         )
+        bar.update(len(batch))
+        start += step
     bar.close()
     return embedded
 

@@ -14,18 +14,18 @@ PAGE = 5_000
 
 
 def pages(collection: Any, where: dict[str, Any] | None = None, include: list[str] | None = None,
-          ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+          ids: list[str] | None = None, size: int = PAGE) -> Iterator[dict[str, Any]]:
     """``collection.get`` in pages of at most ``PAGE`` rows, so no read fails past 32,767 chunks.
 
     Each page is a dict with ``ids`` and the fields of ``include`` as lists (embeddings as rows)."""
     fields = list(include or [])
     if ids is not None:
         slices: Iterator[dict[str, Any]] = (
-            collection.get(ids=ids[start : start + PAGE], where=where, include=fields)
-            for start in range(0, len(ids), PAGE)
+            collection.get(ids=ids[start : start + size], where=where, include=fields)
+            for start in range(0, len(ids), size)
         )
     else:
-        slices = _offset_pages(collection, where, fields)
+        slices = _offset_pages(collection, where, fields, size)
     for got in slices:
         page: dict[str, Any] = {"ids": list(got["ids"])}
         for field in fields:
@@ -43,11 +43,11 @@ def get_all(collection: Any, where: dict[str, Any] | None = None, include: list[
             joined[key].extend(values)
     return joined
 
-def _offset_pages(collection: Any, where: dict[str, Any] | None, include: list[str]) -> Iterator[Any]:
+def _offset_pages(collection: Any, where: dict[str, Any] | None, include: list[str], size: int) -> Iterator[Any]:
     offset = 0
     while True:
-        got = collection.get(where=where, include=include, limit=PAGE, offset=offset)
+        got = collection.get(where=where, include=include, limit=size, offset=offset)
         yield got
-        if len(got["ids"]) < PAGE:
+        if len(got["ids"]) < size:
             return
-        offset += PAGE
+        offset += size

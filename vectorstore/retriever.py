@@ -7,6 +7,7 @@ dash variants, since the report writes both "Bretagne - Pays de la Loire" and "B
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ Mode = Literal["hybrid", "dense", "lexical", "use"]
 DEFAULT_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "use": 1.0}
 RRF_K = 5
 CANDIDATES = 40
+FOLLOW_EVERY_S = 2.0  # how stale a long-running reader may be
 
 
 @dataclass
@@ -82,41 +84,79 @@ class HybridRetriever:
         self._load()
 
     def _load(self) -> None:
-        started = time.perf_counter()
-        trusted = self.store.trusted_versions()
         self.texts: dict[str, str] = {}
         self.metadata: dict[str, dict[str, Any]] = {}
-        self.untrusted = 0  # chunks of unfinished builds: the dense side must then filter by version
-        for page in pages(self.store.chunks, include=["documents", "metadatas"]):
-            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
-                if meta and meta.get("doc_version") in trusted:  # a half-built document version is not served
-                    self.texts[chunk_id], self.metadata[chunk_id] = str(text), dict(meta)
-                else:
-                    self.untrusted += 1
-        self.trusted = trusted
-        # folded filter value -> chunk ids and the spellings stored: filters cost what they select
         self.by_value: dict[str, dict[str, list[str]]] = {key: {} for key in FILTER_KEYS}
         self.spellings: dict[str, dict[str, set[str]]] = {key: {} for key in FILTER_KEYS}
-        for chunk_id, meta in self.metadata.items():
-            for key in FILTER_KEYS:
-                for field_name in (key, "initiative_id") if key == "initiative" else (key,):
-                    if meta.get(field_name):
-                        folded = fold(str(meta[field_name]))
-                        self.by_value[key].setdefault(folded, []).append(chunk_id)
-                        self.spellings[key].setdefault(folded, set()).add(str(meta[field_name]))
-        self.timings["chunks_load_ms"] = (time.perf_counter() - started) * 1000
-        started = time.perf_counter()
+        self.trusted: set[str] = set()
+        self.untrusted = 0  # chunks of unfinished builds: the dense side must then filter by version
+        self._use: UseIndex | None = None
+        self._lock = threading.Lock()
+        self.generation = self.store.generation()
+        self._checked = time.monotonic()
         folder = self.store.folder / "lexical"
         for old in folder.glob(f"{self.store.collection_name}-*.json"):  # the former whole-corpus JSON cache
             old.unlink(missing_ok=True)
         self.lexical = LexicalIndex(folder / f"{self.store.collection_name}.sqlite")
+        self._follow(self.store.trusted_versions(), whole=True)
+
+    def follow(self, every_s: float = FOLLOW_EVERY_S) -> bool:
+        """Take in what other processes added or removed since the last look (at most every ``every_s``):
+        one small request when nothing changed, the changed documents' chunks when something did."""
+        if time.monotonic() - self._checked < every_s or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            self._checked = time.monotonic()
+            generation = self.store.generation()
+            if generation == self.generation:
+                return False
+            self.generation = generation
+            self.store.reopen()
+            self._follow(self.store.trusted_versions(), whole=False)
+            return True
+        finally:
+            self._lock.release()
+
+    def _follow(self, trusted: set[str], whole: bool) -> None:
+        started = time.perf_counter()
+        added, gone = trusted - self.trusted, self.trusted - trusted
+        # new dictionaries swapped in at the end: a query running meanwhile keeps a consistent view
+        texts = {i: t for i, t in self.texts.items() if self.metadata[i].get("doc_version") not in gone}
+        metadata = {i: self.metadata[i] for i in texts}
+        if whole:
+            chunk_pages = pages(self.store.chunks, include=["documents", "metadatas"])
+        else:
+            versions = sorted(added)
+            chunk_pages = (page for start in range(0, len(versions), 500) for page in pages(
+                self.store.chunks, where={"doc_version": {"$in": versions[start : start + 500]}},
+                include=["documents", "metadatas"]))
+            self.untrusted = self.untrusted or 1  # unknown now: keep filtering by version
+        for page in chunk_pages:
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                if meta and meta.get("doc_version") in added:  # a half-built document version is not served
+                    texts[chunk_id], metadata[chunk_id] = str(text), dict(meta)
+                else:
+                    self.untrusted += 1
+        by_value: dict[str, dict[str, list[str]]] = {key: {} for key in FILTER_KEYS}
+        spellings: dict[str, dict[str, set[str]]] = {key: {} for key in FILTER_KEYS}
+        for chunk_id, meta in metadata.items():  # folded filter value -> chunk ids and stored spellings
+            for key in FILTER_KEYS:
+                for field_name in (key, "initiative_id") if key == "initiative" else (key,):
+                    if meta.get(field_name):
+                        folded = fold(str(meta[field_name]))
+                        by_value[key].setdefault(folded, []).append(chunk_id)
+                        spellings[key].setdefault(folded, set()).add(str(meta[field_name]))
+        self.timings["chunks_load_ms"] = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
         served: dict[str, int] = {}
-        for meta in self.metadata.values():
+        for meta in metadata.values():
             served[str(meta["doc_version"])] = served.get(str(meta["doc_version"]), 0) + 1
-        rows = ((i, self.texts[i], m) for i, m in self.metadata.items())
-        added, _ = self.lexical.sync(served, rows)
-        self.timings["lexical_build_ms" if added else "lexical_load_ms"] = (time.perf_counter() - started) * 1000
-        self._use: UseIndex | None = None
+        synced, _ = self.lexical.sync(served, ((i, texts[i], m) for i, m in metadata.items()))
+        self.timings["lexical_build_ms" if synced else "lexical_load_ms"] = (time.perf_counter() - started) * 1000
+        self.texts, self.metadata, self.by_value, self.spellings = texts, metadata, by_value, spellings
+        self.trusted = trusted
+        if added or gone:
+            self._use = None  # rebuilt from its on-disk cache: only the new passages are encoded
 
     @property
     def use(self) -> UseIndex:
@@ -184,6 +224,7 @@ class HybridRetriever:
 
     def search(self, question: str, k: int = 5, filters: Mapping[str, Sequence[str]] | None = None,
                mode: Mode = "hybrid") -> list[Passage]:
+        self.follow()
         if not self.texts:
             raise StoreError("la base est vide : lancez « quartiers ingest » pour indexer le corpus")
         allowed = self.allowed(filters)

@@ -55,10 +55,11 @@ def summary(store: Store, embedder_spec: str, retriever: HybridRetriever | None 
         from vectorstore.embedders import EmbedderError
         from vectorstore.retriever import HybridRetriever
         from vectorstore.store import StoreError
-        from vectorstore.themes import initiative_themes, theme_label
+        from vectorstore.themes import cached_themes, initiative_themes, theme_label
 
-        try:
-            themes = initiative_themes(retriever or HybridRetriever(store))
+        try:  # the cache on disk when it is current: no passage is read
+            themes = (None if retriever else cached_themes(store)) or initiative_themes(
+                retriever or HybridRetriever(store))
         except (StoreError, EmbedderError):  # a store built with another embedder: stats still says what it holds
             themes = {}
         for initiative in initiatives:

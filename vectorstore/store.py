@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,9 +166,38 @@ class Store:
 
     def write_record(self, record: DocumentRecord) -> None:
         self.records.upsert(ids=[record.source], embeddings=[_RECORD_DIM], metadatas=[record.to_metadata()])
+        self._bump()
 
     def delete_record(self, source: str) -> None:
         self.records.delete(ids=[source])
+        self._bump()
+
+    def _bump(self) -> None:
+        """Mark the records changed, in the collection itself: readers in other processes, or on other
+        machines sharing a Chroma server, notice it with one small request (``generation``)."""
+        self.records.modify(metadata={"generation": uuid.uuid4().hex})
+
+    def reopen(self) -> None:
+        """See another process's writes to a local store: chromadb keeps one engine per folder and
+        process, whose vector index never reloads what another process added. A fresh engine does; the
+        old one is stopped a little later, once queries already running on it are done."""
+        if self.chroma_url:
+            return  # a server serves every client the same collection
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        old = SharedSystemClient._identifier_to_system.pop(str(self.folder / "chroma"), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.folder / "chroma"), None)
+        self.client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=self.client.get_settings())
+        self._open_collections()
+        if old is not None:
+            timer = threading.Timer(60, old.stop)
+            timer.daemon = True
+            timer.start()
+
+    def generation(self) -> str:
+        """Changes whenever a document is added, replaced or removed, by any process."""
+        current = self.client.get_collection(f"{self.collection_name}-documents", embedding_function=None)
+        return str((current.metadata or {}).get("generation", ""))
 
     # --- chunks ----------------------------------------------------------------------------
     def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
@@ -177,12 +208,15 @@ class Store:
         cache: dict[str, list[float]] = {}
         wanted = sorted(set(text_hashes))
         for start in range(0, len(wanted), 500):  # each hash is a bound variable, each match a returned row
-            where = {"$and": [{"text_sha256": {"$in": wanted[start : start + 500]}},
-                              {"embedder": self.embedder.name}]}
-            for page in pages(self.chunks, where=where, include=["embeddings", "metadatas"]):
+            some = wanted[start : start + 500]
+            where = {"$and": [{"text_sha256": {"$in": some}}, {"embedder": self.embedder.name}]}
+            # a passage stored many times (copies, versions) matches many rows: one of each is enough
+            for page in pages(self.chunks, where=where, include=["embeddings", "metadatas"], size=2 * len(some)):
                 for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
                     if meta and str(meta["text_sha256"]) not in cache:
                         cache[str(meta["text_sha256"])] = [float(x) for x in vector]
+                if all(h in cache for h in some):
+                    break
         return cache
 
     def upsert_chunks(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
