@@ -20,11 +20,11 @@ from typing import Any
 from tqdm import tqdm
 
 from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument, parse_file
-from vectorstore.signature import signature, similarity
+from vectorstore.signature import closest_document, signature
 from vectorstore.store import DocumentRecord, Store
 
-BATCH = 8
-NEAR_DUPLICATE = 0.8
+BATCH = 8  # passages embedded at once
+WRITE_BATCH = 256  # passages whose vectors are all cached, upserted at once
 
 
 @dataclass
@@ -143,6 +143,12 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         document = parse_file(path, source=source)
     except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
         return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
+    return index_document(store, document, path, records, report, progress, force)
+
+
+def index_document(store: Store, document: ParsedDocument, path: Path, records: dict[str, DocumentRecord],
+                   report: IngestReport, progress: bool = False, force: bool = False) -> FileResult:
+    """Store one parsed document (``path``: its file, copied for rebuilds) and its completion record."""
     previous = records.get(document.source)
     poorer = _much_poorer(document, previous) if previous is not None and previous.sha256 != document.sha256 else None
     if poorer is not None and not force:
@@ -162,11 +168,8 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
         result.warnings.append(f"{document.source} : texte illisible à la page ou aux pages "
                                f"{', '.join(map(str, damaged))} (fichier endommagé ?)")
     sig = signature(document.full_text)
-    for other in records.values():
-        if other.source != document.source and similarity(sig, other.signature) >= NEAR_DUPLICATE:
-            result.warnings.append(
-                f"{document.source} : contenu presque identique à « {other.source} », déjà dans la base"
-            )
+    if closest := closest_document(sig, document.source, records):
+        result.warnings.append(f"{document.source} : contenu presque identique à « {closest} », déjà dans la base")
     stored_file = f"{version}{path.suffix.lower()}"
     target = store.documents_folder / stored_file
     if not target.exists():
@@ -223,10 +226,15 @@ def _write_chunks(store: Store, document: ParsedDocument, version: str, progress
     embedded = 0
     bar = tqdm(total=len(document.chunks), desc=document.source[:40], unit="passage", file=sys.stderr,
                disable=not progress, leave=False)
-    for start in range(0, len(document.chunks), BATCH):
-        batch = document.chunks[start : start + BATCH]
-        batch_hashes = hashes[start : start + BATCH]
-        missing = [c.embed_text for c, h in zip(batch, batch_hashes, strict=False) if h not in cache]
+    start = 0
+    while start < len(document.chunks):
+        # passages to embed are written 8 at a time (embedding dominates; a kill loses little), cached ones
+        # in large batches (a Chroma call costs far more than a row)
+        window = hashes[start : start + WRITE_BATCH]
+        cheap = getattr(store.embedder, "prefilled", False) or all(h in cache for h in window)
+        step = WRITE_BATCH if cheap else BATCH
+        batch, batch_hashes = document.chunks[start : start + step], hashes[start : start + step]
+        missing = [c.embed_text for c, h in zip(batch, batch_hashes, strict=True) if h not in cache]
         fresh = iter(store.embedder.embed_documents(missing))
         vectors = [cache[h] if h in cache else next(fresh) for h in batch_hashes]
         embedded += len(missing)
@@ -237,6 +245,7 @@ def _write_chunks(store: Store, document: ParsedDocument, version: str, progress
             metadatas=[_metadata(store, document, version, c, h) for c, h in zip(batch, batch_hashes, strict=True)],
         )
         bar.update(len(batch))
+        start += step
     bar.close()
     return embedded
 

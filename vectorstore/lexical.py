@@ -1,27 +1,39 @@
-"""A BM25 index derived from what the Chroma collection holds.
+"""BM25 over our French analysis, kept on disk in SQLite FTS5 and updated one document version at a time.
 
-It is never a second source of truth: it is rebuilt from the collection, or loaded from a cache keyed
-by a fingerprint of the collection's ids (and the analyser's version), so it works the same with an
-embedded store and with a Chroma server, and cannot drift from it.
+It is derived from what the Chroma collection holds, never a second source of truth: each process
+brings it in line with the collection's trusted document versions (``sync``: versions it lacks are
+added, versions no longer trusted are dropped), so a new document costs its own chunks, not a rebuild,
+and an embedded store and a Chroma server are served the same way. FTS5 sees only our analysed terms
+(``vectorstore.french``: folded, stemmed, accent-free) joined by spaces, so its tokenizer only splits
+them again; its ``bm25()`` uses the same k1 = 1.2 and b = 0.75. Filters are columns of a side table, so
+a filtered query is one SQL statement, not a scan of the corpus in Python.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
+import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from vectorstore.french import ANALYZER_VERSION, analyse
+from vectorstore.keys import fold
 
-K1 = 1.2
-B = 0.75
+FILTER_COLUMNS = ("source", "region", "resource_centre", "initiative", "initiative_id")
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS versions (doc_version TEXT PRIMARY KEY, chunks INTEGER);
+CREATE TABLE IF NOT EXISTS chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_version TEXT,
+                                   {", ".join(f"{c} TEXT" for c in FILTER_COLUMNS)});
+CREATE INDEX IF NOT EXISTS chunks_version ON chunks (doc_version);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(terms, 'row');
+"""
 
 
-def lexical_text(text: str, metadata: dict[str, Any]) -> str:
+def lexical_text(text: str, metadata: Mapping[str, Any]) -> str:
     """What the lexical side indexes: the heading path and the initiative's names, then the passage."""
     fields = ("section", "initiative", "resource_centre", "region", "place")
     return " \n".join([*(str(metadata[f]) for f in fields if metadata.get(f)), text])
@@ -34,56 +46,91 @@ def fingerprint(ids: list[str]) -> str:
     return digest.hexdigest()[:24]
 
 
-@dataclass
-class BM25Index:
-    ids: list[str]
-    terms: list[Counter[str]]
-    lengths: list[int]
-    document_frequency: Counter[str]
+def filter_clause(filters: Mapping[str, Sequence[str]] | None) -> tuple[str, list[str]]:
+    """SQL conditions on the ``chunks`` table for folded filters (the initiative also matches by id)."""
+    clauses, values = [], []
+    for key, wanted in (filters or {}).items():
+        folded = sorted({fold(v) for v in wanted})
+        marks = ", ".join("?" * len(folded))
+        if key == "initiative":
+            clauses.append(f"(c.initiative IN ({marks}) OR c.initiative_id IN ({marks}))")
+            values += folded + folded
+        else:
+            clauses.append(f"c.{key} IN ({marks})")
+            values += folded
+    return "".join(f" AND {clause}" for clause in clauses), values
 
-    @classmethod
-    def build(cls, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]]) -> BM25Index:
-        terms = [Counter(analyse(lexical_text(t, m))) for t, m in zip(texts, metadatas, strict=True)]
-        frequency: Counter[str] = Counter()
-        for counts in terms:
-            frequency.update(counts.keys())
-        return cls(list(ids), terms, [sum(c.values()) for c in terms], frequency)
 
-    def search(self, query: str, allowed: set[str] | None = None, limit: int = 30) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) best first, among ``allowed`` ids when given."""
-        words = analyse(query)
-        if not words or not self.ids:
-            return []
-        count = len(self.ids)
-        average = sum(self.lengths) / count or 1.0
-        scores: list[tuple[str, float]] = []
-        for index, chunk_id in enumerate(self.ids):
-            if allowed is not None and chunk_id not in allowed:
-                continue
-            counts, length, score = self.terms[index], self.lengths[index], 0.0
-            for word in words:
-                tf = counts.get(word, 0)
-                if tf:
-                    df = self.document_frequency[word]
-                    idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-                    score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-            if score > 0:
-                scores.append((chunk_id, score))
-        scores.sort(key=lambda item: -item[1])
-        return scores[:limit]
+class LexicalIndex:
+    """``search`` ranks served chunk ids by BM25; ``document_frequency`` and ``ids`` feed the answerer's idf."""
 
-    def save(self, path: Path) -> None:
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"ids": self.ids, "terms": [dict(c) for c in self.terms]}
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)  # atomic: a reader never sees half a cache file
+        self.path = path
+        self.db = sqlite3.connect(path, check_same_thread=False, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = WAL")  # readers in other processes are not blocked by a writer
+        self.db.executescript(_SCHEMA)
+        stored = self.db.execute("SELECT value FROM settings WHERE key = 'analyzer'").fetchone()
+        if stored is not None and stored[0] != ANALYZER_VERSION:  # other terms: the only whole rebuild
+            self.db.executescript("DELETE FROM terms; DELETE FROM chunks; DELETE FROM versions;")
+        self.db.execute("INSERT OR REPLACE INTO settings VALUES ('analyzer', ?)", (ANALYZER_VERSION,))
+        self.ids: list[str] = []
+        self.document_frequency: Counter[str] = Counter()
 
-    @classmethod
-    def load(cls, path: Path) -> BM25Index:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        terms = [Counter(t) for t in data["terms"]]
-        frequency: Counter[str] = Counter()
-        for counts in terms:
-            frequency.update(counts.keys())
-        return cls(data["ids"], terms, [sum(c.values()) for c in terms], frequency)
+    def versions(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT doc_version, chunks FROM versions").fetchall())
+
+    def sync(self, served: Mapping[str, int], rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> tuple[int, int]:
+        """Bring the index to the document versions ``served`` (version → chunk count). ``rows`` yields
+        (chunk id, text, metadata) of served chunks and is read only for versions the index lacks.
+        Returns (versions added, versions dropped)."""
+        held = self.versions()
+        missing = {v for v, count in served.items() if held.get(v) != count}
+        gone = [v for v in held if v not in served or v in missing]
+        added: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+        if missing:
+            for chunk_id, text, meta in rows:
+                if (version := str(meta.get("doc_version"))) in missing:
+                    added.setdefault(version, []).append((chunk_id, text, meta))
+        self.db.execute("BEGIN IMMEDIATE")  # one writer at a time across processes
+        try:
+            for version in gone:
+                self._drop(version)
+            for version, chunks in added.items():
+                self._add(version, chunks)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.ids = [i for (i,) in self.db.execute("SELECT chunk_id FROM chunks")]
+        self.document_frequency = Counter(dict(self.db.execute("SELECT term, doc FROM vocabulary").fetchall()))
+        return len(added), len(gone)
+
+    def _drop(self, version: str) -> None:
+        self.db.execute("DELETE FROM terms WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_version = ?)",
+                        (version,))
+        self.db.execute("DELETE FROM chunks WHERE doc_version = ?", (version,))
+        self.db.execute("DELETE FROM versions WHERE doc_version = ?", (version,))
+
+    def _add(self, version: str, chunks: list[tuple[str, str, Mapping[str, Any]]]) -> None:
+        for chunk_id, text, meta in chunks:
+            folded = [fold(str(meta[c])) if meta.get(c) else None for c in FILTER_COLUMNS]
+            cursor = self.db.execute(
+                f"INSERT OR REPLACE INTO chunks (chunk_id, doc_version, {', '.join(FILTER_COLUMNS)}) "
+                f"VALUES (?, ?{', ?' * len(FILTER_COLUMNS)})", (chunk_id, version, *folded))
+            self.db.execute("INSERT OR REPLACE INTO terms (rowid, tokens) VALUES (?, ?)",
+                            (cursor.lastrowid, " ".join(analyse(lexical_text(text, meta)))))
+        self.db.execute("INSERT OR REPLACE INTO versions VALUES (?, ?)", (version, len(chunks)))
+
+    def search(self, query: str, filters: Mapping[str, Sequence[str]] | None = None,
+               limit: int = 30) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) best first, among chunks passing ``filters``."""
+        words = analyse(query)
+        if not words:
+            return []
+        match = " OR ".join(f'"{word}"' for word in words)  # a repeated word counts again, as in BM25
+        where, values = filter_clause(filters)
+        rows = self.db.execute(
+            "SELECT c.chunk_id, -bm25(terms) FROM terms JOIN chunks c ON c.rowid = terms.rowid "
+            f"WHERE terms MATCH ?{where} ORDER BY bm25(terms) LIMIT ?", (match, *values, limit)).fetchall()
+        return [(str(i), float(score)) for i, score in rows]

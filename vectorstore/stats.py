@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest import PIPELINE_VERSION
 from vectorstore.embedders import embedder_name
+from vectorstore.paging import get_all
 from vectorstore.store import Store
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ def staleness_warnings(store: Store) -> list[str]:
         wanted = embedder_name(store.embedder_spec)
         if built_with != wanted:
             warnings.append(f"la base a été construite avec l'encodeur « {built_with} », pas « {wanted} »")
-    metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
-    trusted = store.trusted_versions()  # the same rule readers apply
-    incomplete = sorted({str(m["source"]) for m in metas if m and m.get("doc_version") not in trusted})
+    trusted = sorted(r.doc_version for r in records.values())  # the same rule readers apply
+    where = {"doc_version": {"$nin": trusted}} if trusted else None  # only the untrusted chunks are read
+    metas = get_all(store.chunks, where=where, include=["metadatas"])["metadatas"]
+    incomplete = sorted({str(m["source"]) for m in metas if m})
     warnings += [
         f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
     ]
@@ -53,10 +55,11 @@ def summary(store: Store, embedder_spec: str, retriever: HybridRetriever | None 
         from vectorstore.embedders import EmbedderError
         from vectorstore.retriever import HybridRetriever
         from vectorstore.store import StoreError
-        from vectorstore.themes import initiative_themes, theme_label
+        from vectorstore.themes import cached_themes, initiative_themes, theme_label
 
-        try:
-            themes = initiative_themes(retriever or HybridRetriever(store))
+        try:  # the cache on disk when it is current: no passage is read
+            themes = (None if retriever else cached_themes(store)) or initiative_themes(
+                retriever or HybridRetriever(store))
         except (StoreError, EmbedderError):  # a store built with another embedder: stats still says what it holds
             themes = {}
         for initiative in initiatives:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,12 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
+from vectorstore.paging import get_all, pages
 
-_RECORD_DIM = [1.0]  # document records need a vector; they are never searched by it
+_RECORD_DIM = [1.0]
+# chromadb 1.5 binds one SQLite variable per returned row (or per id asked for) and SQLite allows 32,766:
+# every read that could grow with the corpus goes through ``pages`` or asks for at most this many ids.
+PAGE = 5_000  # document records need a vector; they are never searched by it
 # Chroma's rule (3-512 characters), leaving room for the "-documents" suffix of the records collection.
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,498}[A-Za-z0-9]$")
 
@@ -144,10 +150,10 @@ class Store:
 
     # --- records ---------------------------------------------------------------------------
     def records_by_source(self) -> dict[str, DocumentRecord]:
-        got = self.records.get(include=["metadatas"])
+        got = get_all(self.records, include=["metadatas"])
         return {
             str(meta["source"]): DocumentRecord.from_metadata(dict(meta))
-            for meta in got["metadatas"] or []
+            for meta in got["metadatas"]
             if meta
         }
 
@@ -160,24 +166,57 @@ class Store:
 
     def write_record(self, record: DocumentRecord) -> None:
         self.records.upsert(ids=[record.source], embeddings=[_RECORD_DIM], metadatas=[record.to_metadata()])
+        self._bump()
 
     def delete_record(self, source: str) -> None:
         self.records.delete(ids=[source])
+        self._bump()
+
+    def _bump(self) -> None:
+        """Mark the records changed, in the collection itself: readers in other processes, or on other
+        machines sharing a Chroma server, notice it with one small request (``generation``)."""
+        self.records.modify(metadata={"generation": uuid.uuid4().hex})
+
+    def reopen(self) -> None:
+        """See another process's writes to a local store: chromadb keeps one engine per folder and
+        process, whose vector index never reloads what another process added. A fresh engine does; the
+        old one is stopped a little later, once queries already running on it are done."""
+        if self.chroma_url:
+            return  # a server serves every client the same collection
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        old = SharedSystemClient._identifier_to_system.pop(str(self.folder / "chroma"), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.folder / "chroma"), None)
+        self.client = chromadb.PersistentClient(path=str(self.folder / "chroma"), settings=self.client.get_settings())
+        self._open_collections()
+        if old is not None:
+            timer = threading.Timer(60, old.stop)
+            timer.daemon = True
+            timer.start()
+
+    def generation(self) -> str:
+        """Changes whenever a document is added, replaced or removed, by any process."""
+        current = self.client.get_collection(f"{self.collection_name}-documents", embedding_function=None)
+        return str((current.metadata or {}).get("generation", ""))
 
     # --- chunks ----------------------------------------------------------------------------
     def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
-        return list(self.chunks.get(where=where, include=[])["ids"])
+        return get_all(self.chunks, where=where)["ids"]
 
     def cached_embeddings(self, text_hashes: list[str]) -> dict[str, list[float]]:
         """Embeddings already stored for these chunk-text hashes: an edit re-embeds only what changed."""
-        if not text_hashes:
-            return {}
-        got = self.chunks.get(where={"text_sha256": {"$in": text_hashes}}, include=["embeddings", "metadatas"])
         cache: dict[str, list[float]] = {}
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        for meta, vector in zip(got["metadatas"] or [], vectors, strict=True):
-            if meta and meta.get("embedder") == self.embedder.name:
-                cache[str(meta["text_sha256"])] = [float(x) for x in vector]
+        wanted = sorted(set(text_hashes))
+        for start in range(0, len(wanted), 500):  # each hash is a bound variable, each match a returned row
+            some = wanted[start : start + 500]
+            where = {"$and": [{"text_sha256": {"$in": some}}, {"embedder": self.embedder.name}]}
+            # a passage stored many times (copies, versions) matches many rows: one of each is enough
+            for page in pages(self.chunks, where=where, include=["embeddings", "metadatas"], size=2 * len(some)):
+                for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
+                    if meta and str(meta["text_sha256"]) not in cache:
+                        cache[str(meta["text_sha256"])] = [float(x) for x in vector]
+                if all(h in cache for h in some):
+                    break
         return cache
 
     def upsert_chunks(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
@@ -198,7 +237,7 @@ class Store:
         next under the same name in the same process.
         """
         for collection in (self.records, self.chunks):  # records first: no record may outlive its chunks
-            ids = collection.get(include=[])["ids"]
+            ids = get_all(collection)["ids"]
             for start in range(0, len(ids), 500):
                 collection.delete(ids=ids[start : start + 500])
         for name in (f"{self.collection_name}-documents", self.collection_name):

@@ -18,14 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vectorstore.lexical import fingerprint
+from vectorstore.paging import get_all
 
 if TYPE_CHECKING:
     from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import Store
 
 # slug -> (label shown to users, description embedded as a query)
 THEMES: dict[str, tuple[str, str]] = {
@@ -121,8 +124,8 @@ def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.nd
         return list(THEMES), {}
     descriptions = [description for _, description in THEMES.values()]
     embedder = retriever.store.embedder
-    got = retriever.store.chunks.get(ids=ids, include=["embeddings"])
-    stored = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
+    got = get_all(retriever.store.chunks, ids=ids, include=["embeddings"])
+    stored = dict(zip(got["ids"], got["embeddings"], strict=True))
     dense = _normalised(np.asarray([stored[i] for i in ids], dtype=np.float32))
     queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
     from vectorstore.use_index import encode
@@ -149,21 +152,34 @@ def assign(scores: np.ndarray, slugs: list[str]) -> list[str]:
     return kept
 
 
-def _cache_key(retriever: HybridRetriever) -> str:
+def _cache_key(store: Store, versions: set[str]) -> str:
+    """Themes depend on every served passage (scores are centred on the corpus): on its document versions."""
     definitions = hashlib.sha256(json.dumps(THEMES, ensure_ascii=False).encode()).hexdigest()[:16]
-    rows = [f"{i}|{m.get('text_sha256')}|{m.get('initiative_id')}" for i, m in retriever.metadata.items()
-            if m.get("initiative_id")]
-    return fingerprint([_VERSION, definitions, retriever.store.embedder_spec, f"{MARGIN}", *rows])
+    return fingerprint([_VERSION, definitions, store.embedder_spec, f"{MARGIN}", *sorted(versions)])
+
+
+def _cache_path(store: Store) -> Path:
+    return store.folder / "derived" / f"{store.collection_name}-themes.json"
+
+
+def cached_themes(store: Store) -> dict[str, list[str]] | None:
+    """The themes on disk when they match the store's documents: ``stats`` then loads no passage."""
+    path = _cache_path(store)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("key") != _cache_key(store, store.trusted_versions()):
+        return None
+    return dict(data["themes"])
 
 
 def initiative_themes(retriever: HybridRetriever) -> dict[str, list[str]]:
     """Theme slugs of every initiative the retriever serves, best first (cached on disk and in memory)."""
     cached: dict[str, Any] | None = getattr(retriever, "_themes", None)
-    key = _cache_key(retriever)
+    key = _cache_key(retriever.store, retriever.trusted)
     if cached is not None and cached.get("key") == key:
         return dict(cached["themes"])
-    folder = retriever.store.folder / "derived"
-    path = folder / f"{retriever.store.collection_name}-themes.json"
+    path = _cache_path(retriever.store)
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -171,7 +187,7 @@ def initiative_themes(retriever: HybridRetriever) -> dict[str, list[str]]:
             return dict(data["themes"])
     slugs, scores = theme_scores(retriever)
     data = {"key": key, "themes": {k: assign(v, slugs) for k, v in scores.items()}}
-    folder.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     temporary.replace(path)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_json
+from tests.conftest import run_cli, run_json
 
 
 def free_port() -> int:
@@ -67,3 +67,20 @@ def test_ingest_and_stats_through_a_chroma_server(chroma_server: str, tmp_path: 
     code, found = run_json("retrieve", "Halte du Cœur aide alimentaire Nantes", store=tmp_path / "third", env=env)
     assert code == 0  # its lexical and USE indexes are derived from what the server holds
     assert "450 ménages" in found["passages"][0]["text"] and found["passages"][0]["place"] == "Nantes"
+
+
+def test_two_instances_on_one_server_see_each_other_documents(chroma_server: str, tmp_path: Path,
+                                                              small_md: Path) -> None:
+    from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import Store
+
+    env = {"QUARTIERS_CHROMA_URL": chroma_server}
+    code, report = run_json("ingest", small_md, store=tmp_path / "first", env=env)
+    assert code == 0, report
+    second = HybridRetriever(Store(tmp_path / "second", chroma_url=chroma_server))  # a running app instance
+    assert {p.get("source") for p in second.search("Halte du Cœur", k=3)} == {"illustrations.md"}
+    assert run_cli("remove", "illustrations.md", store=tmp_path / "first", env=env).returncode == 0
+    assert second.follow(every_s=0) and len(second) == 0
+    code, report = run_json("ingest", small_md, store=tmp_path / "first", env=env)
+    assert code == 0 and second.follow(every_s=0)
+    assert {p.get("source") for p in second.search("Halte du Cœur", k=3, mode="lexical")} == {"illustrations.md"}

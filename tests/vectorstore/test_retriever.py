@@ -85,16 +85,21 @@ def test_langchain_face_returns_documents_with_passage_metadata(built_store: Pat
     assert "450 ménages" in documents[0].page_content and documents[0].metadata["page"] == 27
 
 
-def test_the_lexical_index_follows_the_collection(store_copy: Path, small_md: Path) -> None:
+def test_the_lexical_index_follows_the_collection_one_document_at_a_time(store_copy: Path, small_md: Path) -> None:
     before = HybridRetriever(Store(store_copy))
+    report_rows = set(before.lexical.db.execute("SELECT rowid, chunk_id FROM chunks").fetchall())
     assert run_cli("ingest", small_md, store=store_copy).returncode == 0
     after = HybridRetriever(Store(store_copy))
-    assert len(after) > len(before)
-    caches = list((store_copy / "lexical").glob("quartiers-*.json"))
-    assert len(caches) == 1  # rebuilt under the new fingerprint, the old one dropped
-    assert "lexical_load_ms" in after.timings  # ingest derived it already; this process only loaded it
+    assert len(after) > len(before) and len(after.lexical.versions()) == 2
+    assert "lexical_load_ms" in after.timings  # ingest brought it up to date; this process only opened it
+    rows = set(after.lexical.db.execute("SELECT rowid, chunk_id FROM chunks").fetchall())
+    assert report_rows < rows  # the report's rows stayed as they were: only the new document was added
     hits = after.search("Halte du Cœur", k=10, filters={"source": ["illustrations.md"]}, mode="lexical")
     assert hits and all(p.get("source") == "illustrations.md" for p in hits)
+    assert run_cli("remove", "illustrations.md", store=store_copy).returncode == 0
+    removed = HybridRetriever(Store(store_copy))
+    assert set(removed.lexical.db.execute("SELECT rowid, chunk_id FROM chunks").fetchall()) == report_rows
+    assert all(p.get("source") != "illustrations.md" for p in removed.search("Halte du Cœur", k=10, mode="lexical"))
 
 
 def test_chunks_of_a_document_without_its_completion_record_are_not_served(store_copy: Path, small_md: Path) -> None:
@@ -104,6 +109,10 @@ def test_chunks_of_a_document_without_its_completion_record_are_not_served(store
     client.get_collection("quartiers-documents").delete(ids=["illustrations.md"])  # as if killed before the record
     retriever = HybridRetriever(Store(store_copy))
     assert all(meta["source"] != "illustrations.md" for meta in retriever.metadata.values())
+    assert all(p.get("source") != "illustrations.md" for p in retriever.search("Halte du Cœur", k=10, mode="dense"))
+    for mode in ("dense", "lexical", "use"):  # filters pushed down beside the unfinished chunks
+        passages = retriever.search("aide alimentaire", k=10, filters={"region": ["occitanie"]}, mode=mode)  # type: ignore[arg-type]
+        assert passages and {p.get("region") for p in passages} == {"Occitanie"}, mode
 
 
 def test_query_commands_on_an_empty_store_say_so(tmp_path: Path) -> None:
