@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest import PIPELINE_VERSION
 from vectorstore.embedders import embedder_name
+from vectorstore.ingest_lock import ingestion_running
 from vectorstore.store import Store
 
 if TYPE_CHECKING:
@@ -28,9 +29,11 @@ def staleness_warnings(store: Store) -> list[str]:
     metas = store.chunks.get(include=["metadatas"])["metadatas"] or []
     trusted = store.trusted_versions()  # the same rule readers apply
     incomplete = sorted({str(m["source"]) for m in metas if m and m.get("doc_version") not in trusted})
-    warnings += [
-        f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
-    ]
+    if ingestion_running(store.folder):  # a live run's builds are unfinished, not interrupted
+        warnings += [f"{s} : ingestion en cours" for s in incomplete]
+    else:
+        warnings += [f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer"
+                     for s in incomplete]
     return warnings
 
 
