@@ -12,3 +12,6 @@ class IngestError(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path.name} : {reason}")
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[Path, str]]:  # sent back by the parsing child
+        return (IngestError, (self.path, self.reason))

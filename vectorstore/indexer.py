@@ -19,7 +19,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument, parse_file
+from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument
+from ingest.bounded import parse_file_within
+from vectorstore.ingest_lock import ingesting
 from vectorstore.signature import closest_document, signature
 from vectorstore.store import DocumentRecord, Store
 
@@ -77,6 +79,11 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, force: bool = False) -> IngestReport:
     """Ingest files and folders; ``force`` replaces a document even by a much poorer version of it."""
+    with ingesting(store.folder):  # so that ``stats`` does not call this run's unfinished builds interrupted
+        return _ingest_paths(store, paths, progress, force)
+
+
+def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bool) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     store.embedder  # noqa: B018 - refuse a mismatched embedder before touching anything
@@ -140,7 +147,7 @@ def _ingest_file(store: Store, path: Path, records: dict[str, DocumentRecord], r
     try:
         if not path.exists():
             raise IngestError(path, "fichier introuvable")
-        document = parse_file(path, source=source)
+        document = parse_file_within(path, source=source)  # QUARTIERS_MAX_FILE_SECONDS
     except IngestError as error:  # a rebuild reads a stored copy: name the document, not the copy
         return FileResult(source or path.name, "failed", error=f"{source or path.name} : {error.reason}")
     return index_document(store, document, path, records, report, progress, force)

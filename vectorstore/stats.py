@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest import PIPELINE_VERSION
 from vectorstore.embedders import embedder_name
+from vectorstore.ingest_lock import ingestion_running
 from vectorstore.paging import get_all
 from vectorstore.store import Store
 
@@ -30,9 +31,11 @@ def staleness_warnings(store: Store) -> list[str]:
     where = {"doc_version": {"$nin": trusted}} if trusted else None  # only the untrusted chunks are read
     metas = get_all(store.chunks, where=where, include=["metadatas"])["metadatas"]
     incomplete = sorted({str(m["source"]) for m in metas if m})
-    warnings += [
-        f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer" for s in incomplete
-    ]
+    if ingestion_running(store.folder):  # a live run's builds are unfinished, not interrupted
+        warnings += [f"{s} : ingestion en cours" for s in incomplete]
+    else:
+        warnings += [f"{s} : ingestion interrompue, relancez « quartiers ingest » pour la terminer"
+                     for s in incomplete]
     return warnings
 
 
