@@ -88,8 +88,13 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
     firsts = {c.passage.chunk_id: min(x.start for x in candidates if x.passage.chunk_id == c.passage.chunk_id)
               for c in candidates}
     for candidate, similarity in zip(candidates, similarities, strict=True):
-        text, passage = candidate.text, candidate.passage
         candidate.use = float(similarity)
+    use_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.use))}
+    lexical_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.score))}
+    for index, candidate in enumerate(candidates):
+        text, passage = candidate.text, candidate.passage
+        before = candidates[index - 1] if index else None
+        previous = before if before is not None and before.passage.chunk_id == passage.chunk_id else None
         in_passage = bool(focus_entities) and _names(passage, focus_entities)
         candidate.features = {
             "use": candidate.use, "use_gap": candidate.use - best_use, "lexical": candidate.score,
@@ -102,6 +107,11 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
             "words": min(len(text.split()), 80) / 80,
             "first_in_passage": float(firsts[passage.chunk_id] == candidate.start),
             "english": english,
+            # the sentence after one that matches the question often holds the answer ("… repose sur 3 piliers :")
+            "previous_use": previous.use if previous else 0.0,
+            "previous_lexical": previous.score if previous else 0.0,
+            "introduces_list": float(text.rstrip().endswith(":")),
+            "use_rank": 1.0 / use_rank[id(candidate)], "lexical_rank": 1.0 / lexical_rank[id(candidate)],
         }
 
 
@@ -113,6 +123,7 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         candidate.probability = scorer.sentence.probability(candidate.features)
     if focus_entities and any(_names(c.passage, focus_entities) for c in candidates):
         candidates = [c for c in candidates if _names(c.passage, focus_entities)]
+    in_order = list(candidates)
     candidates = sorted(candidates, key=lambda c: -c.probability)
     if not candidates:
         return []
@@ -133,7 +144,8 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
     for candidate in candidates:
         if chosen and candidate.probability < floor:
             break
-        if any(_overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
+        candidate = with_list(candidate, in_order)
+        if any(_overlap(candidate.terms, other.terms) > 0.6 or _contains(other, candidate) for other in chosen):
             continue
         group = str(candidate.passage.get("initiative_id") or candidate.passage.get("section"))
         if precedent and (group in groups or len(groups) >= MAX_PRECEDENT_GROUPS):
@@ -143,6 +155,32 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         groups[group] = groups.get(group, 0) + 1
         chosen.append(candidate)
     return chosen
+
+
+LIST_WORDS = 60  # how much of the list a sentence announces ("… repose sur 3 piliers :") is quoted with it
+
+
+def with_list(candidate: Candidate, in_order: list[Candidate]) -> Candidate:
+    """A sentence announcing a list (it ends with a colon) is quoted with the list that follows it, up to
+    ``LIST_WORDS``: the announcement alone answers nothing."""
+    if not candidate.text.endswith(":"):
+        return candidate
+    following = [c for c in in_order if c.passage.chunk_id == candidate.passage.chunk_id and c.start > candidate.start]
+    end, terms, words = candidate.end, set(candidate.terms), len(candidate.text.split())
+    for item in sorted(following, key=lambda c: c.start):
+        words += len(item.text.split())
+        if words > LIST_WORDS:
+            break
+        end, terms = item.end, terms | item.terms
+    if end == candidate.end:
+        return candidate
+    return Candidate(candidate.passage, candidate.start, end, candidate.score, terms, candidate.use,
+                     candidate.probability, candidate.features)
+
+
+def _contains(a: Candidate, b: Candidate) -> bool:
+    """One quote's span holds the other's (a list quoted with its announcement)."""
+    return a.passage.chunk_id == b.passage.chunk_id and (a.start <= b.start < a.end or b.start <= a.start < b.end)
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
