@@ -75,7 +75,8 @@ def holds_kind(kind: str | None, sentence: str, question: str) -> bool:
         asked_dates = {m.group(0).lower() for m in _DATE.finditer(question)}
         return any(m.group(0).lower() not in asked_dates for m in _DATE.finditer(sentence))
     asked = {m.group(0).lower() for m in _NAME.finditer(f" {question}")}
-    return any(m.group(0).lower() not in asked for m in _NAME.finditer(f" {sentence}"))
+    # the sentence's first word is capitalised whatever it is ("Les ministres…"): no name of its own
+    return any(m.group(0).lower() not in asked for m in _NAME.finditer(f" {sentence.strip()}") if m.start() > 1)
 
 
 @dataclass
