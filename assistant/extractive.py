@@ -141,46 +141,40 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         floor = options["floor"]  # precedents are several initiatives: the best of each, not only the closest
     chosen: list[Candidate] = []
     groups: dict[str, int] = {}
+    units = 0  # quotes counted against the limit: a list counts once with its announcement
     for candidate in candidates:
         if chosen and candidate.probability < floor:
             break
-        candidate = with_list(candidate, in_order)
-        if any(_overlap(candidate.terms, other.terms) > 0.6 or _contains(other, candidate) for other in chosen):
+        if any(candidate is other or _overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
             continue
         group = str(candidate.passage.get("initiative_id") or candidate.passage.get("section"))
         if precedent and (group in groups or len(groups) >= MAX_PRECEDENT_GROUPS):
             continue
-        if len(chosen) >= limit:
+        if units >= limit:
             break
         groups[group] = groups.get(group, 0) + 1
-        chosen.append(candidate)
+        units += 1
+        chosen.extend(c for c in with_list(candidate, in_order) if all(c is not other for other in chosen))
     return chosen
 
 
 LIST_WORDS = 60  # how much of the list a sentence announces ("… repose sur 3 piliers :") is quoted with it
 
 
-def with_list(candidate: Candidate, in_order: list[Candidate]) -> Candidate:
-    """A sentence announcing a list (it ends with a colon) is quoted with the list that follows it, up to
-    ``LIST_WORDS``: the announcement alone answers nothing."""
+def with_list(candidate: Candidate, in_order: list[Candidate]) -> list[Candidate]:
+    """A sentence announcing a list (it ends with a colon) is quoted with the sentences that follow it in
+    its passage, up to ``LIST_WORDS``, each as its own quote: the announcement alone answers nothing."""
     if not candidate.text.endswith(":"):
-        return candidate
-    following = [c for c in in_order if c.passage.chunk_id == candidate.passage.chunk_id and c.start > candidate.start]
-    end, terms, words = candidate.end, set(candidate.terms), len(candidate.text.split())
-    for item in sorted(following, key=lambda c: c.start):
+        return [candidate]
+    following = sorted((c for c in in_order if c.passage.chunk_id == candidate.passage.chunk_id
+                        and c.start > candidate.start), key=lambda c: c.start)
+    quoted, words = [candidate], len(candidate.text.split())
+    for item in following:
         words += len(item.text.split())
         if words > LIST_WORDS:
             break
-        end, terms = item.end, terms | item.terms
-    if end == candidate.end:
-        return candidate
-    return Candidate(candidate.passage, candidate.start, end, candidate.score, terms, candidate.use,
-                     candidate.probability, candidate.features)
-
-
-def _contains(a: Candidate, b: Candidate) -> bool:
-    """One quote's span holds the other's (a list quoted with its announcement)."""
-    return a.passage.chunk_id == b.passage.chunk_id and (a.start <= b.start < a.end or b.start <= a.start < b.end)
+        quoted.append(item)
+    return quoted
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

@@ -78,7 +78,7 @@ _DATE_NOUN = re.compile(r"\bdate\s+(?P<noun>(?!de\b|du\b|d['’])[\w-]+)", re.I)
 
 # French adjectives by their endings (« national », « global », « moyen », « annuel », « mensuelle »): a
 # measure they qualify is a different figure ("le montant national" is not one region's amount)
-_ADJECTIVE = re.compile(r"^[a-zà-ÿ-]+(?:al|ale|aux|el|elle|els|ien|ienne|en|enne|if|ive|ique|aire|oyen|oyenne|al)$")
+_ADJECTIVE = re.compile(r"^[a-zà-ÿ-]+(?:al|ale|aux|el|elle|els|ien|ienne|en|enne|if|ive|ique|aire|oyen|oyenne)$")
 
 
 def _qualifiers(question: str, end: int) -> set[str]:
