@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.extractive import Candidate
-from assistant.refusal import quantity_unanswered, topic_uncovered
+from assistant.refusal import asked_thing_missing, quantity_unanswered, topic_uncovered
 from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
 from assistant.terms import is_english, topic_terms
 
@@ -68,14 +68,18 @@ def features(question: str, rewritten: str, candidates: list[Candidate], chosen:
         "uncovered": float(bool(missing) or quantity_unanswered(rewritten, quoted) or topic_uncovered(question, quoted)
                            or max((c.score for c in candidates), default=0.0) < MIN_EVIDENCE),
         "english": float(is_english(question)),
+        # a precise question about what the corpus names but does not state ("le ministre" in 2020, "la date
+        # limite" of a survey): no sentence of the passages holds what is asked beside what it is asked of
+        "asked_missing": float(asked_thing_missing(rewritten, [c.text for c in candidates])),
     }
 
 
 def assess(question: str, rewritten: str, candidates: list[Candidate], chosen: list[Candidate],
            missing: list[str], scorer: Scorer, document_frequency: Mapping[str, int] | None = None) -> Answerability:
     signals = features(question, rewritten, candidates, chosen, missing, document_frequency)
-    if not chosen or signals["topic_unknown"] == 1.0:
-        # nothing to quote, or not one word of what is asked is ever written in the corpus ("le maire"):
-        # the tune half has no such question to learn from, and there is nothing to weigh
+    if not chosen or signals["topic_unknown"] == 1.0 or signals["asked_missing"]:
+        # nothing to quote, not one word of what is asked is ever written in the corpus ("le maire"), or
+        # the figure, date or name asked for is in no sentence: there is nothing to weigh. (On the tune
+        # half every such question is refused by the model too, so it cannot learn a weight for these.)
         return Answerability(0.0, signals)
     return Answerability(scorer.answerable.probability(signals), signals)

@@ -88,8 +88,13 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
     firsts = {c.passage.chunk_id: min(x.start for x in candidates if x.passage.chunk_id == c.passage.chunk_id)
               for c in candidates}
     for candidate, similarity in zip(candidates, similarities, strict=True):
-        text, passage = candidate.text, candidate.passage
         candidate.use = float(similarity)
+    use_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.use))}
+    lexical_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.score))}
+    for index, candidate in enumerate(candidates):
+        text, passage = candidate.text, candidate.passage
+        before = candidates[index - 1] if index else None
+        previous = before if before is not None and before.passage.chunk_id == passage.chunk_id else None
         in_passage = bool(focus_entities) and _names(passage, focus_entities)
         candidate.features = {
             "use": candidate.use, "use_gap": candidate.use - best_use, "lexical": candidate.score,
@@ -102,6 +107,11 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
             "words": min(len(text.split()), 80) / 80,
             "first_in_passage": float(firsts[passage.chunk_id] == candidate.start),
             "english": english,
+            # the sentence after one that matches the question often holds the answer ("… repose sur 3 piliers :")
+            "previous_use": previous.use if previous else 0.0,
+            "previous_lexical": previous.score if previous else 0.0,
+            "introduces_list": float(text.rstrip().endswith(":")),
+            "use_rank": 1.0 / use_rank[id(candidate)], "lexical_rank": 1.0 / lexical_rank[id(candidate)],
         }
 
 
@@ -113,6 +123,7 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         candidate.probability = scorer.sentence.probability(candidate.features)
     if focus_entities and any(_names(c.passage, focus_entities) for c in candidates):
         candidates = [c for c in candidates if _names(c.passage, focus_entities)]
+    in_order = list(candidates)
     candidates = sorted(candidates, key=lambda c: -c.probability)
     if not candidates:
         return []
@@ -130,19 +141,40 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         floor = options["floor"]  # precedents are several initiatives: the best of each, not only the closest
     chosen: list[Candidate] = []
     groups: dict[str, int] = {}
+    units = 0  # quotes counted against the limit: a list counts once with its announcement
     for candidate in candidates:
         if chosen and candidate.probability < floor:
             break
-        if any(_overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
+        if any(candidate is other or _overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
             continue
         group = str(candidate.passage.get("initiative_id") or candidate.passage.get("section"))
         if precedent and (group in groups or len(groups) >= MAX_PRECEDENT_GROUPS):
             continue
-        if len(chosen) >= limit:
+        if units >= limit:
             break
         groups[group] = groups.get(group, 0) + 1
-        chosen.append(candidate)
+        units += 1
+        chosen.extend(c for c in with_list(candidate, in_order) if all(c is not other for other in chosen))
     return chosen
+
+
+LIST_WORDS = 60  # how much of the list a sentence announces ("… repose sur 3 piliers :") is quoted with it
+
+
+def with_list(candidate: Candidate, in_order: list[Candidate]) -> list[Candidate]:
+    """A sentence announcing a list (it ends with a colon) is quoted with the sentences that follow it in
+    its passage, up to ``LIST_WORDS``, each as its own quote: the announcement alone answers nothing."""
+    if not candidate.text.endswith(":"):
+        return [candidate]
+    following = sorted((c for c in in_order if c.passage.chunk_id == candidate.passage.chunk_id
+                        and c.start > candidate.start), key=lambda c: c.start)
+    quoted, words = [candidate], len(candidate.text.split())
+    for item in following:
+        words += len(item.text.split())
+        if words > LIST_WORDS:
+            break
+        quoted.append(item)
+    return quoted
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

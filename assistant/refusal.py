@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.scorer import asked_kind, holds_kind
 from assistant.terms import entities, is_english, present, topic_terms
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
@@ -44,13 +45,14 @@ _NUMBER = re.compile(r"\d|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|dou
                      r"million|milliard|moitié|tiers|quart|double)s?\b", re.I)
 
 
-# How a quantity is often written without its noun: "30 h", "12 000 €", "40 %", "2/3".
+# How a quantity is often written without its noun: "30 h", "12 000 €", "10,1 millions d'euros", "40 %", "2/3".
+_MONEY = re.compile(r"\d\s*(?:(?:millions?|milliards?|k|M)\s*(?:d['’]\s*)?)?(?:€|euros?)")
 _WRITTEN_AS = {
-    "heur": re.compile(r"\d\s*h\b"), "euros": re.compile(r"\d\s*(?:€|k€|M€)"), "taux": re.compile(r"\d\s*%"),
+    "heur": re.compile(r"\d\s*h\b"), "euros": _MONEY, "taux": re.compile(r"\d\s*%"),
     "pourcentag": re.compile(r"\d\s*%"),
     # a share is a percentage, a fraction or the amount itself ("État : 7,1 millions d'euros")
-    "part": re.compile(r"\d\s*%|\d/\d|\b(?:moitié|tiers|quart)\b|\d\s*(?:millions?\s+d['’]|k|M)?\s*(?:€|euros?)"),
-    "mont": re.compile(r"\d\s*(?:€|euros?)"), "budget": re.compile(r"\d\s*(?:€|euros?)"),
+    "part": re.compile(rf"\d\s*%|\d/\d|\b(?:moitié|tiers|quart)\b|{_MONEY.pattern}"),
+    "mont": _MONEY, "budget": _MONEY, "cout": _MONEY, "prix": _MONEY, "salair": _MONEY,
 }
 
 
@@ -67,6 +69,65 @@ def quantity_unanswered(question: str, quoted: list[str]) -> bool:
     return not any(
         (_NUMBER.search(sentence) and measured & set(analyse(sentence))) or any(f.search(sentence) for f in forms)
         for sentence in quoted)
+
+
+_WHO_NOUN = re.compile(r"^\s*(?:qui\s+(?:est|était|sont|étaient)\s+(?:le|la|les|l['’])\s*|quel(?:le)?s?\s+(?:est|était|"
+                       r"sont)\s+(?:le|la|les)\s+noms?\s+(?:du|de\s+la|des|de\s+l['’]|d['’])\s*)(?P<noun>[\w-]+)", re.I)
+_DATE_NOUN = re.compile(r"\bdate\s+(?P<noun>(?!de\b|du\b|d['’])[\w-]+)", re.I)
+
+
+# French adjectives by their endings (« national », « global », « moyen », « annuel », « mensuelle »): a
+# measure they qualify is a different figure ("le montant national" is not one region's amount)
+_ADJECTIVE = re.compile(r"^[a-zà-ÿ-]+(?:al|ale|aux|el|elle|els|ien|ienne|en|enne|if|ive|ique|aire|oyen|oyenne)$")
+
+
+def _qualifiers(question: str, end: int) -> set[str]:
+    """Stems of the adjectives right after a measure noun (up to two)."""
+    found: set[str] = set()
+    for word in question[end:].split()[:2]:
+        if not _ADJECTIVE.match(word.lower()):
+            break
+        found |= set(analyse(word))
+    return found
+
+
+def asked_head(question: str) -> tuple[set[str], list[re.Pattern[str]], set[str]] | None:
+    """What a precise French question asks the figure, date or name *of*: the noun after "qui est le…" or
+    "le nom du…" (« le ministre »), after "date…" (« la date limite »), or what is counted or measured
+    (« combien de décès », « le budget »), with the measure's usual written forms (« 10,1 millions d'euros »).
+    None when the question names no such noun ("Qui a financé…?") or is in English (no French stems)."""
+    kind = asked_kind(question)
+    if kind is None or is_english(question):
+        return None
+    if kind in ("name", "date"):
+        match = (_WHO_NOUN if kind == "name" else _DATE_NOUN).search(question)
+        return (set(analyse(match.group("noun"))), [], set()) if match else None
+    quantity = _QUANTITY.search(question)
+    if quantity is None:
+        return None
+    noun = quantity.group("counted") or quantity.group("measure")
+    stems = set(analyse(noun)) if noun else set()
+    qualifiers = _qualifiers(question, quantity.end("measure")) if quantity.group("measure") else set()
+    return (stems, [_WRITTEN_AS[t] for t in stems if t in _WRITTEN_AS], qualifiers) if stems else None
+
+
+def asked_thing_missing(question: str, sentences: list[str]) -> bool:
+    """A precise question whose asked-for item is in no sentence: none holds a figure, date or name the
+    question does not already give beside what it is asked of. "Qui était le ministre … en 2020 ?" over
+    passages that mention ministers but never name one; "la date limite de l'enquête 2020" over passages
+    whose only date is the question's own."""
+    head = asked_head(question)
+    if head is None:
+        return False
+    stems, forms, qualifiers = head
+    kind = asked_kind(question)
+
+    def answers(sentence: str) -> bool:
+        words = set(analyse(sentence))
+        return (holds_kind(kind, sentence, question) and bool(stems & words or any(f.search(sentence) for f in forms))
+                and qualifiers <= words)
+
+    return not any(answers(s) for s in sentences)
 
 
 def refusal_message(question: str, missing: list[str]) -> str:

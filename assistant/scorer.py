@@ -28,11 +28,12 @@ WEIGHTS = Path(__file__).parent / "scorer_weights.json"
 SENTENCE_FEATURES = (
     "use", "use_gap", "lexical", "lexical_gap", "rank", "figure_asked_held", "figure_held", "entity_in_sentence",
     "entity_in_passage", "entity_elsewhere", "kind_held", "words", "first_in_passage", "english",
+    "introduces_list",
 )
 ANSWERABLE_FEATURES = (
     "best_probability", "best_use", "best_lexical", "entity_missing", "quantity_unanswered", "topic_uncovered",
     "kind_missing", "head_uncovered", "topic_coverage", "topic_unknown", "uncovered",
-    "english",
+    "english", "asked_missing",
 )
 
 _NUMERIC = re.compile(r"\b(combien|nombre|montant|taux|pourcentage|budget|somme|coût|prix|part|how many|how much|"
@@ -40,7 +41,7 @@ _NUMERIC = re.compile(r"\b(combien|nombre|montant|taux|pourcentage|budget|somme|
 _WHO = re.compile(r"^\s*(qui|par qui|avec qui|who|whom|quel(?:le)?s? (?:est|était|sont) (?:le|la|les) nom)\b", re.I)
 _WHEN = re.compile(r"^\s*(quand|à quelle date|depuis quand|jusqu'à quand|en quelle année|when|what date|"
                    r"quelle (?:est la )?date)\b|\bdate limite\b", re.I)
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[,.]\d+)?")
 _DATE = re.compile(r"\b(1[89]|20)\d{2}\b|\b\d{1,2}(?:er)? (?:janvier|février|mars|avril|mai|juin|juillet|août|"
                    r"septembre|octobre|novembre|décembre)\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|"
                    r"septembre|octobre|novembre|décembre)\b", re.I)
@@ -63,15 +64,19 @@ def asked_kind(question: str) -> str | None:
 
 
 def holds_kind(kind: str | None, sentence: str, question: str) -> bool:
-    """The sentence holds the kind of thing asked for (a name the question does not already give)."""
+    """The sentence holds the kind of thing asked for, one the question does not already give: a figure,
+    a date or a name of its own ("l'enquête 2020" does not answer "la date limite de l'enquête 2020")."""
     if kind is None:
         return True
     if kind == "figure":
-        return bool(_DIGIT.search(sentence))
+        asked_numbers = set(_NUMBER.findall(question))
+        return any(n not in asked_numbers for n in _NUMBER.findall(sentence))
     if kind == "date":
-        return bool(_DATE.search(sentence))
+        asked_dates = {m.group(0).lower() for m in _DATE.finditer(question)}
+        return any(m.group(0).lower() not in asked_dates for m in _DATE.finditer(sentence))
     asked = {m.group(0).lower() for m in _NAME.finditer(f" {question}")}
-    return any(m.group(0).lower() not in asked for m in _NAME.finditer(f" {sentence}"))
+    # the sentence's first word is capitalised whatever it is ("Les ministres…"): no name of its own
+    return any(m.group(0).lower() not in asked for m in _NAME.finditer(f" {sentence.strip()}") if m.start() > 1)
 
 
 @dataclass

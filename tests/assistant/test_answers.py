@@ -55,6 +55,7 @@ def test_a_follow_up_about_nantes_resolves_through_json_lines(built_store: Path)
     ("Qui est le maire de Strasbourg ?", "Strasbourg"),
     ("Combien de ménages nantais ont reçu une aide alimentaire en 2023 ?", "2023"),
     ("Qui est le maire de Nantes ?", None),  # Nantes is in the report; no word of "le maire" is
+    ("Qui était le ministre de la ville en 2020 ?", None),  # the report mentions ministers, names none
 ])
 def test_questions_the_corpus_does_not_answer_are_refused(built_store: Path, question: str,
                                                           missing: str | None) -> None:

@@ -22,3 +22,28 @@ def test_the_quantity_counts_when_written_with_its_noun_or_its_usual_form() -> N
 def test_other_questions_are_left_to_the_other_signals() -> None:
     assert not quantity_unanswered("Comment Nantes a-t-elle organisé l'aide alimentaire ?", [])
     assert not quantity_unanswered("How many households were reached?", [])
+
+
+def test_a_precise_question_needs_its_own_figure_date_or_name_beside_what_it_is_asked_of() -> None:
+    from assistant.refusal import asked_thing_missing
+
+    # the corpus names ministers, and the question's own year, but no minister's name
+    mentions = ["Les ministres ont annoncé en 2020 un plan pour les quartiers.", "Le ministère a réuni les acteurs."]
+    assert asked_thing_missing("Qui était le ministre chargé de la Ville en 2020 ?", mentions)
+    assert not asked_thing_missing("Qui était le ministre chargé de la Ville en 2020 ?",
+                                   ["En 2020, Nadia Hai est ministre déléguée chargée de la Ville."])
+    # a date the question already gives is not the date asked for
+    survey = ["Vous pouvez accéder à l'enquête 2020 en cliquant sur l'onglet."]
+    assert asked_thing_missing("Quelle est la date limite pour envoyer les réponses à l'enquête 2020 ?", survey)
+    assert not asked_thing_missing("Quelle est la date limite pour envoyer les réponses à l'enquête 2020 ?",
+                                   ["La date limite de réponse est fixée au 15 mars."])
+    # a qualified measure is another figure: one region's amount is not the national amount
+    regional = ["Le montant des crédits de la Région atteint 1M€ pour 120 lauréats."]
+    assert asked_thing_missing("Quel est le montant national du plan en 2020 ?", regional)
+    assert not asked_thing_missing("Quel est le montant du plan en 2020 ?", regional)
+    # the measure's written form counts ("10,1 millions d'euros" is an amount)
+    assert not asked_thing_missing("Quel montant de bons alimentaires a été distribué ?",
+                                   ["Plus de 10,1 millions d'euros de bons alimentaires ont été distribués."])
+    # no noun to look for ("qui a financé…"), or English: left to the other signals
+    assert not asked_thing_missing("Qui a financé la filière de masques ?", mentions)
+    assert not asked_thing_missing("Who was the minister in charge of cities in 2020?", mentions)

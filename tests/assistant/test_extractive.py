@@ -1,0 +1,28 @@
+"""Sentence choice details that need no store: a sentence announcing a list is quoted with its list."""
+
+from __future__ import annotations
+
+from assistant.extractive import compose, score_sentences, with_list
+from assistant.verify import verify
+from vectorstore.retriever import Passage
+
+TEXT = ("Ce cercle vertueux repose sur 3 piliers :\n\nFaire confiance aux acteurs locaux et aux habitants.\n"
+        "Soutenir les coopérations entre toutes les structures.\nFaire vivre le projet de territoire co-construit.\n\n"
+        + " ".join(["Un autre paragraphe porte ensuite sur un tout autre sujet que celui-ci."] * 6))
+
+
+def test_a_sentence_announcing_a_list_is_quoted_with_the_list_that_follows_it() -> None:
+    passage = Passage("c1", TEXT, {"section": "III"}, rank=1)
+    candidates = score_sentences("piliers", "piliers", [passage], {"pili": 1.0})
+    announcement = next(c for c in candidates if c.text.endswith(":"))
+    quoted = with_list(announcement, candidates)
+    assert [q.text for q in quoted][:4] == [
+        "Ce cercle vertueux repose sur 3 piliers :", "Faire confiance aux acteurs locaux et aux habitants.",
+        "Soutenir les coopérations entre toutes les structures.", "Faire vivre le projet de territoire co-construit."]
+    assert sum(len(q.text.split()) for q in quoted) <= 60  # not the rest of the passage
+    # each part is its own verbatim quote: verification keeps them all
+    answer, citations = compose(quoted)
+    checked = verify(answer, citations, {"c1": TEXT})
+    assert checked.dropped == 0 and "Soutenir les coopérations" in checked.answer
+    ordinary = next(c for c in candidates if c.text.startswith("Un autre"))
+    assert with_list(ordinary, candidates) == [ordinary]
