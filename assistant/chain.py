@@ -1,6 +1,8 @@
 """The one entry point every consumer calls: ``Assistant.answer(question, history, filters) -> Answer``.
 
-Built as a LangChain chain of runnables: condense → retrieve → answer → verify, each stage timed. With an
+Built as a LangChain chain of runnables over one typed state (``AnswerState``): condense → retrieve →
+answer → verify, each stage timed. Whether to refuse is ``assistant.refusal_decision``'s; the corpus's term
+counts for the idf come from the ``term_statistics`` source passed in (the retriever's by default). With an
 LLM (``Assistant(store, llm=...)``, or ``quartiers.components.build_assistant``), the extractive answer the chain
 produced is kept as the fallback, and the model's sentences are streamed once each has been verified
 (stage ``generate``); refusals stay the shared answerability decision, so the model is never asked to
@@ -11,11 +13,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answerability import assess
 from assistant.condense import condense, is_follow_up
 from assistant.extractive import Candidate, compose, describe, idf_weights, is_how, score_sentences, select
 from assistant.lead_in import Prepositions
@@ -24,13 +25,13 @@ from assistant.llm_client import LLMError
 from assistant.model import Answer
 from assistant.names import CorpusNames
 from assistant.precedent_answer import PRECEDENT_NOTE, answer_precedents
-from assistant.refusal import missing_entities, refusal_message
+from assistant.refusal_decision import decide
 from assistant.scorer import Scorer, load_scorer
 from assistant.support import check
 from assistant.terms import entities, key_terms, present
 from assistant.verify import verify
 from vectorstore.keys import fold
-from vectorstore.retriever import HybridRetriever, Passage
+from vectorstore.retriever import HybridRetriever, Passage, TermStatistics
 from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
 from vectorstore.use_index import encode_query
@@ -42,11 +43,33 @@ LLM_PASSAGES = 3
 MAX_DROPPED = 4  # rejected or repeated sentences before the model is stopped
 
 
-def _timed(stage: str, step: Callable[[dict[str, Any]], dict[str, Any]]) -> RunnableLambda:
-    def run(state: dict[str, Any]) -> dict[str, Any]:
+@dataclass
+class AnswerState:
+    """What the chain's stages read and fill in, in order: condense sets ``rewritten``, retrieve
+    ``passages``, answer ``result`` (verify then checks it); each stage's time goes in ``timings_ms``."""
+
+    question: str
+    history: list[Sequence[str]] = field(default_factory=list)
+    filters: dict[str, Sequence[str]] = field(default_factory=dict)
+    rewritten: str = ""
+    passages: list[Passage] = field(default_factory=list)
+    result: Answer | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answer(self) -> Answer:
+        assert self.result is not None, "the answer stage has not run"
+        return self.result
+
+
+Stage = Callable[[AnswerState], AnswerState]
+
+
+def _timed(stage: str, step: Stage) -> RunnableLambda[AnswerState, AnswerState]:
+    def run(state: AnswerState) -> AnswerState:
         started = time.perf_counter()
         state = step(state)
-        state["timings_ms"][stage] = (time.perf_counter() - started) * 1000
+        state.timings_ms[stage] = (time.perf_counter() - started) * 1000
         return state
 
     return RunnableLambda(run, name=stage)
@@ -58,11 +81,14 @@ class Assistant:
     ``llm``: the generative answerer, if any. ``unavailable``: why the LLM asked for is missing (French,
     e.g. "non configuré"); every answer then says so in ``fallback``. ``retriever``: the retriever to use
     (``quartiers.components`` passes the one it built, shared by every answerer); one over ``store`` if absent.
+    ``term_statistics``: the corpus's term counts for the idf, read at each question (the retriever's if absent).
     """
 
     def __init__(self, store: Store, llm: LLMAnswerer | None = None, *, unavailable: str | None = None,
-                 scorer: Scorer | None = None, retriever: HybridRetriever | None = None) -> None:
+                 scorer: Scorer | None = None, retriever: HybridRetriever | None = None,
+                 term_statistics: Callable[[], TermStatistics] | None = None) -> None:
         self.retriever = retriever if retriever is not None else HybridRetriever(store)
+        self.term_statistics = term_statistics or self.retriever.term_statistics
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
         texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())
@@ -95,10 +121,9 @@ class Assistant:
         final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``;
         the LLM answerer yields each generated sentence that passed verification, and the final answer's
         text is those sentences joined by spaces."""
-        state = self.chain.invoke({"question": question.strip(), "history": list(history or []),
-                                   "filters": dict(filters or {}), "timings_ms": {}})
-        result: Answer = state["result"]
-        result.timings_ms = state["timings_ms"]
+        state = self.chain.invoke(AnswerState(question.strip(), list(history or []), dict(filters or {})))
+        result = state.answer
+        result.timings_ms = state.timings_ms
         if self.unavailable:
             result.fallback = f"Le modèle de langue {self.unavailable} : réponse extractive."
         if self.llm is None:
@@ -139,59 +164,57 @@ class Assistant:
             fallback.dropped_sentences += dropped
         yield fallback
 
-    def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        rule_based = self.names.localise(condense(state["question"], state["history"]))
-        state["rewritten"] = rule_based
-        if self.llm is not None and state["history"] and is_follow_up(state["question"]):
+    def _condense(self, state: AnswerState) -> AnswerState:
+        rule_based = self.names.localise(condense(state.question, state.history))
+        state.rewritten = rule_based
+        if self.llm is not None and state.history and is_follow_up(state.question):
             try:
-                rewritten = self.llm.rewrite(state["question"], state["history"])
+                rewritten = self.llm.rewrite(state.question, state.history)
             except LLMError:
                 return state  # the rule-based rewrite is always there
             # The model's rewrite is kept only if it carries every entity the rules carried over.
             if rewritten and all(present(e, rewritten) for e in entities(rule_based)):
-                state["rewritten"] = rewritten
+                state.rewritten = rewritten
         return state
 
-    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
-        state["passages"] = self.retriever.search(state["rewritten"], k=TOP_K, filters=state["filters"])
+    def _retrieve(self, state: AnswerState) -> AnswerState:
+        state.passages = self.retriever.search(state.rewritten, k=TOP_K, filters=state.filters)
         return state
 
     def evidence(self, question: str, rewritten: str, passages: list[Passage]) -> tuple[list[Candidate], list[str]]:
         """Every sentence of the passages with its features, and the entities the question names."""
-        lexical = self.retriever.lexical
-        weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), len(lexical.ids))
+        counts = self.term_statistics()
+        weights = idf_weights(key_terms(rewritten), dict(counts.document_frequency), counts.chunks)
         candidates = score_sentences(rewritten, question, passages, weights)
         focus_entities = entities(rewritten)
         vectors = self.sentences.matrix([c.text for c in candidates])
         describe(candidates, rewritten, question, vectors, encode_query(rewritten), focus_entities)
         return candidates, focus_entities
 
-    def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
-        question, rewritten, passages = state["question"], state["rewritten"], state["passages"]
+    def _answer(self, state: AnswerState) -> AnswerState:
+        question, rewritten, passages = state.question, state.rewritten, state.passages
         # Precedent questions get one entry per matching initiative (issue 13; assistant/precedent_answer.py).
-        precedents = answer_precedents(self.retriever, question, rewritten, passages, state["filters"],
-                                       self.prepositions)
-        if precedents is not None:
-            state["result"] = precedents
+        state.result = answer_precedents(self.retriever, question, rewritten, passages, state.filters,
+                                         self.prepositions)
+        if state.result is not None:
             return state
         result = Answer(question=question, rewritten_question=rewritten, answer="", refused=True,
                         passages=passages)
-        missing = missing_entities(rewritten, passages)
         candidates, focus_entities = self.evidence(question, rewritten, passages)
         chosen = select(candidates, rewritten, self.scorer, focus_entities)
-        answerability = assess(question, rewritten, candidates, chosen, missing, self.scorer,
-                               self.retriever.lexical.document_frequency)
-        result.answerable = round(answerability.probability, 3)
-        if answerability.probability < self.scorer.threshold:
-            result.answer, result.see_also = refusal_message(question, missing), passages[:3]
+        decision = decide(question, rewritten, passages, candidates, chosen, self.scorer,
+                          self.term_statistics().document_frequency)
+        result.answerable = decision.answerable
+        if decision.refused:
+            result.answer, result.see_also = decision.message, passages[:3]
         else:
             result.answer, result.citations = compose(chosen, self.prepositions, reading_order=is_how(rewritten))
             result.refused = False
-        state["result"] = result
+        state.result = result
         return state
 
-    def _verify(self, state: dict[str, Any]) -> dict[str, Any]:
-        result: Answer = state["result"]
+    def _verify(self, state: AnswerState) -> AnswerState:
+        result = state.answer
         if not result.refused:
             checked = verify(result.answer, result.citations, {p.chunk_id: p.text for p in result.passages})
             result.answer, result.citations, result.dropped_sentences = (checked.answer, checked.citations,

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from quartiers.results import ANSWERERS  # re-exported: its old import path
+
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.llm_client import LLMConfig
     from quartiers.settings import Settings
     from vectorstore.store import Store
 
-ANSWERERS = ("extractive", "llm")
+__all__ = ["ANSWERERS", "build_assistant", "llm_config"]
 
 
 def build_assistant(store: Store, settings: Settings, answerer: str = "extractive") -> Assistant:

@@ -16,6 +16,7 @@ from quartiers import cli_french
 from quartiers.commands import ask_commands, eval_command, query_commands, serve_command, store_commands
 from quartiers.components import settings_for
 from quartiers.output import fail
+from quartiers.results import ANSWERERS
 from quartiers.settings import Settings
 
 
@@ -78,15 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="une réponse citée, ou « - » : JSON lines")
     ask.add_argument("question", help="la question, ou « - » pour lire des objets JSON ligne à ligne")
     ask.add_argument("--filter", action="append", default=[], metavar="CLÉ=VALEUR")
-    ask.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+    ask.add_argument("--answerer", choices=ANSWERERS, default="extractive")
 
     evaluate = commands.add_parser("eval", parents=[common], help="évaluation de l'ancrage des réponses")
     evaluate.add_argument("--report", default="eval-report", help="dossier des rapports (défaut : eval-report)")
-    evaluate.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+    evaluate.add_argument("--answerer", choices=ANSWERERS, default="extractive")
     evaluate.add_argument("--subset", type=_positive, default=None, help="sous-ensemble stratifié fixe de N questions")
 
     chat = commands.add_parser("chat", parents=[common], help="conversation dans le terminal")
-    chat.add_argument("--answerer", choices=["extractive", "llm"], default="extractive")
+    chat.add_argument("--answerer", choices=ANSWERERS, default="extractive")
 
     ui = commands.add_parser("ui", parents=[common], help="l'application web (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, cette machine seule)")

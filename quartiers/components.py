@@ -18,9 +18,11 @@ while ``quartiers --help`` must stay instant.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
+from quartiers.results import ANSWERERS
 from quartiers.settings import Settings, eval_store_dir
 
 if TYPE_CHECKING:
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
     from vectorstore.retriever import HybridRetriever
     from vectorstore.store import Store
 
-Answerer = Literal["extractive", "llm"]
-ANSWERERS: tuple[str, ...] = get_args(Answerer)
 LOCAL_MODEL_NAME = "local-gguf"  # llama.cpp serves one model whatever name is asked for
 EVAL_SUFFIX = "-eval"  # the evaluation's collection on a shared Chroma server: never the user's
 
@@ -102,19 +102,20 @@ def build_assistant(settings: Settings, answerer: str = "extractive", *, store: 
         raise ValueError(f"répondeur inconnu : {answerer}")
     if retriever is None:
         retriever = build_retriever(store if store is not None else build_store(settings))
+    # every answerer shares the one retriever, whose lexical side also gives the idf's term counts
+    over = partial(Assistant, retriever.store, retriever=retriever, term_statistics=retriever.term_statistics)
     if answerer == "extractive":
-        return Assistant(retriever.store, retriever=retriever)
+        return over()
     try:
         config = llm_config(settings)
     except LocalServerError as error:
-        return Assistant(retriever.store, retriever=retriever, unavailable=f"local n'a pas démarré ({error})")
+        return over(unavailable=f"local n'a pas démarré ({error})")
     if config is None:
-        return Assistant(retriever.store, retriever=retriever,
-                         unavailable="n'est pas configuré (QUARTIERS_LLM_BASE_URL ou QUARTIERS_LLM_GGUF)")
+        return over(unavailable="n'est pas configuré (QUARTIERS_LLM_BASE_URL ou QUARTIERS_LLM_GGUF)")
     from assistant.llm import LLMAnswerer
     from assistant.llm_client import ChatClient
 
-    return Assistant(retriever.store, LLMAnswerer(ChatClient(config)), retriever=retriever)
+    return over(LLMAnswerer(ChatClient(config)))
 
 
 def eval_settings(settings: Settings, store: Path | None = None, collection: str | None = None) -> Settings:

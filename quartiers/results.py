@@ -9,8 +9,10 @@ and ``assistant.Answer`` are these same classes.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
+Answerer = Literal["extractive", "llm"]  # who wrote an answer: quotations only, or a verified language model
+ANSWERERS: tuple[Answerer, ...] = get_args(Answerer)
 HEADING_SEPARATOR = " > "  # how a chunk's ``section`` metadata joins its heading path (ingest.structure)
 
 
@@ -76,7 +78,7 @@ class Answer:
     rewritten_question: str
     answer: str
     refused: bool
-    answerer: str = "extractive"
+    answerer: Answerer = "extractive"
     fallback: str | None = None
     citations: list[Citation] = field(default_factory=list)
     see_also: list[Passage] = field(default_factory=list)

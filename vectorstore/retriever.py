@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from quartiers.results import Passage  # re-exported: its old import path
@@ -214,6 +215,16 @@ class HybridRetriever:
         for rank, passage in enumerate(ranked, start=1):
             passage.rank = rank
         return ranked
+
+    def term_statistics(self) -> TermStatistics:
+        """The lexical side's counts for the answerer's idf (the served chunks, as BM25 counts them)."""
+        return TermStatistics(self.lexical.document_frequency, len(self))
+
+
+@dataclass(frozen=True)
+class TermStatistics:
+    document_frequency: Mapping[str, int]  # analysed term → served chunks holding it
+    chunks: int  # served chunks
 
 
 class FilterError(ValueError):

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from assistant import Answer, Assistant
+from assistant.chain import AnswerState
 from assistant.llm import LLMAnswerer
 from assistant.llm_client import ChatClient, LLMConfig
 from assistant.local_llm import free_port
@@ -94,9 +97,57 @@ def test_whatever_the_model_writes_only_supported_sentences_are_shown(llm_assist
             assert answer.fallback and "réponse extractive" in answer.fallback and answer.citations
 
 
-def test_a_follow_up_rewritten_by_the_model_keeps_what_the_rules_carry(llm_assistant: Assistant) -> None:
-    state = llm_assistant._condense({"question": "Et combien de ménages ?", "history": [[NANTES, "À Nantes…"]]})
-    assert "Nantes" in state["rewritten"]
+class ScriptedModel(ThreadingHTTPServer):
+    """An OpenAI-compatible endpoint on loopback that streams ``reply`` to every chat request: what a model
+    writes, chosen by the test, through the real client (langchain-openai, HTTP, server-sent events)."""
+
+    reply = ""
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    server: ScriptedModel
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                 "choices": [{"index": 0, "delta": {"role": "assistant", "content": self.server.reply},
+                              "finish_reason": None}]}
+        done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        body = "".join(f"data: {json.dumps(event)}\n\n" for event in (chunk, done)) + "data: [DONE]\n\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def scripted_model() -> Iterator[ScriptedModel]:
+    server = ScriptedModel(("127.0.0.1", 0), _ScriptedHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("Combien de ménages Nantes a-t-elle aidés pendant le confinement ?", True),
+    ("Combien de ménages ont été aidés pendant le confinement ?", False),  # Nantes, carried by the rules, lost
+])
+def test_the_model_rewrite_of_a_follow_up_is_kept_only_when_it_carries_what_the_rules_carry(
+        built_store: Path, scripted_model: ScriptedModel, written: str, kept: bool) -> None:
+    scripted_model.reply = written
+    client = ChatClient(LLMConfig(f"http://127.0.0.1:{scripted_model.server_port}/v1", "m", None))
+    assistant = Assistant(Store(built_store), LLMAnswerer(client))
+    state = assistant._condense(AnswerState("Et combien de ménages ?", [[NANTES, "À Nantes…"]]))
+    assert (state.rewritten == written) is kept, state.rewritten
+    assert "Nantes" in state.rewritten
 
 
 def test_the_cli_prints_sentences_one_by_one_with_an_indicator(llm_store: Path, llm_server: LLMServer) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant import Answer, Citation
 from assistant.verify import verify
 from eval.grounding import _generated_claims, _quoted_claims, _relevant_claims, relevant_to
+from quartiers.results import Answerer
 from vectorstore.retriever import Passage
 
 QUESTION = "Combien de ménages l'épicerie solidaire a-t-elle aidés ?"
@@ -16,7 +17,7 @@ GOOD = "L'épicerie solidaire a aidé 450 ménages pendant le confinement."
 ASIDE = "Le conseil citoyen s'est réuni chaque semaine à la mairie annexe."
 
 
-def _answer(quote: str, text: str | None = None, answerer: str = "extractive") -> Answer:
+def _answer(quote: str, text: str | None = None, answerer: Answerer = "extractive") -> Answer:
     citation = Citation(1, "d:1", "d.pdf", "D", 3, "Aide", None, quote)
     return Answer(QUESTION, QUESTION, text if text is not None else f"« {quote} » [1]", False, answerer,
                   citations=[citation], passages=[PASSAGE])

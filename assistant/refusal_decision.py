@@ -1,0 +1,36 @@
+"""The refusal decision: quote the passages, or refuse and say what is missing.
+
+One calibrated probability decides (``assistant.answerability.assess``: the tuned scorer's logistic model
+over the evidence's signals); below the scorer's threshold the answer is a refusal naming the entities
+the passages lack (``assistant.refusal.refusal_message``). The chain asks here and only here, so the
+extractive and the llm answerers refuse the same questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assistant.answerability import assess
+from assistant.extractive import Candidate
+from assistant.refusal import missing_entities, refusal_message
+from assistant.scorer import Scorer
+from quartiers.results import Passage
+
+
+@dataclass(frozen=True)
+class Decision:
+    answerable: float  # the probability the passages answer the question, rounded as ``Answer.answerable``
+    refused: bool
+    message: str  # the French refusal when refused, "" otherwise
+
+
+def decide(question: str, rewritten: str, passages: list[Passage], candidates: list[Candidate],
+           chosen: list[Candidate], scorer: Scorer, document_frequency: Mapping[str, int]) -> Decision:
+    """Whether the sentences ``chosen`` from ``candidates`` answer ``rewritten``; ``document_frequency``
+    (analysed term → chunks holding it) tells what the corpus never writes."""
+    missing = missing_entities(rewritten, passages)
+    probability = assess(question, rewritten, candidates, chosen, missing, scorer, document_frequency).probability
+    if probability < scorer.threshold:
+        return Decision(round(probability, 3), True, refusal_message(question, missing))
+    return Decision(round(probability, 3), False, "")
