@@ -198,9 +198,7 @@ def compose(chosen: list[Candidate], prepositions: Prepositions | None = None,
         for candidate in group:
             n = len(citations) + 1
             p = candidate.passage
-            citations.append(Citation(n, p.chunk_id, str(p.get("source")), str(p.get("title")),
-                                      p.page_at(candidate.start), str(p.get("section") or ""), p.get("initiative"),
-                                      candidate.text))
+            citations.append(Citation.quoting(n, p, candidate.text, candidate.start))
             parts.append(f"« {candidate.text} » [{n}]")
         paragraphs.append(" ".join(parts))
     return "\n\n".join(paragraphs), citations

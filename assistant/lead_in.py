@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from quartiers.text_toolkit import innermost_heading
 from vectorstore.keys import fold
 from vectorstore.retriever import Passage
 
@@ -87,4 +88,4 @@ def lead_in(passage: Passage, prepositions: Prepositions | None = None) -> str:
     if passage.get("initiative"):
         return f"« {passage.get('initiative')} » ({who}) :" if who else f"« {passage.get('initiative')} » :"
     section = str(passage.get("section") or passage.get("title") or "")
-    return f"Dans « {section.split(' > ')[-1]} » :"
+    return f"Dans « {innermost_heading(section)} » :"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import prompts
 from assistant.injection import without_instructions
@@ -23,6 +24,7 @@ from assistant.llm_parse import json_drafts, marker_drafts, response_format
 from assistant.model import Citation
 from assistant.support import Checked, Draft
 from assistant.terms import entities, present
+from quartiers.text_toolkit import innermost_heading
 from vectorstore.retriever import Passage
 
 REMOVED = "[consigne retirée du passage]"
@@ -37,7 +39,7 @@ def format_passages(passages: Sequence[Passage]) -> str:
     blocks = []
     for n, p in enumerate(passages, start=1):
         # The section's last heading only, and no document title: every token costs a small local model.
-        section = str(p.get("section") or "").split(" > ")[-1]
+        section = innermost_heading(p.get("section"))
         attributes = {"id": n, "page": p.get("page"), "section": section, "initiative": p.get("initiative"),
                       "lieu": p.get("place"), "centre": p.get("resource_centre"), "region": p.get("region")}
         head = " ".join(f'{k}="{_attribute(v)}"' for k, v in attributes.items() if v)
@@ -57,6 +59,10 @@ class LLMAnswerer:
     def __init__(self, client: ChatClient) -> None:
         self.client = client
         self.structured = True  # until the endpoint refuses a JSON schema
+
+    def describe(self) -> dict[str, Any]:
+        """What an evaluation report records of this answerer: its endpoint and model, never the key."""
+        return self.client.config.describe() | {"structured_output": self.structured}
 
     def drafts(self, question: str, passages: Sequence[Passage]) -> Iterator[Draft]:
         """The model's sentences as they complete. Raises ``LLMError`` when the endpoint fails."""
@@ -103,9 +109,7 @@ class Composer:
                             None)
             if existing is None:
                 existing = len(self.citations) + 1
-                self.citations.append(Citation(existing, p.chunk_id, str(p.get("source")), str(p.get("title")),
-                                               p.page_at(source.start), str(p.get("section") or ""),
-                                               p.get("initiative"), source.quote))
+                self.citations.append(Citation.quoting(existing, p, source.quote, source.start))
             if existing not in numbers:
                 numbers.append(existing)
         body = checked.text.rstrip()

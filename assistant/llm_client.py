@@ -39,6 +39,11 @@ class LLMConfig:
     def __repr__(self) -> str:  # never the key, even in a traceback's locals
         return f"LLMConfig(base_url={self.base_url!r}, model={self.model!r}, timeout_s={self.timeout_s})"
 
+    def describe(self) -> dict[str, Any]:
+        """The endpoint and its settings for a report, never the key."""
+        return {"base_url": self.base_url, "model": self.model, "timeout_s": self.timeout_s,
+                "max_tokens": self.max_tokens, "temperature": self.temperature}
+
 
 class ChatClient:
     """A thin wrapper over ``langchain_openai.ChatOpenAI`` that streams text and maps errors to French."""

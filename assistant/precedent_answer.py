@@ -135,9 +135,7 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
     for n, entry in enumerate(found.relevant, start=1):
         passage = found.passages[entry.key]
         start = passage.text.find(entry.sentence)
-        citations.append(Citation(n, passage.chunk_id, entry.source, str(passage.get("title")),
-                                  passage.page_at(max(start, 0)), str(passage.get("section") or ""),
-                                  passage.get("initiative"), entry.sentence))
+        citations.append(Citation.quoting(n, passage, entry.sentence, max(start, 0)))
         where = ", ".join(x for x in (entry.title if entry.kind == "initiative" and entry.place else None,
                                       _pages(entry.pages)) if x)
         tail = f" — {where}." if where else ""

@@ -79,12 +79,7 @@ def configuration(assistant: Assistant) -> dict[str, Any]:
     from vectorstore.retriever import CANDIDATES
 
     retriever = assistant.retriever
-    llm = None
-    if assistant.llm is not None:  # the endpoint and model, never the key
-        config = assistant.llm.client.config
-        llm = {"base_url": config.base_url, "model": config.model, "timeout_s": config.timeout_s,
-               "max_tokens": config.max_tokens, "temperature": config.temperature,
-               "structured_output": assistant.llm.structured}
+    llm = assistant.llm.describe() if assistant.llm is not None else None  # the endpoint, never the key
     return {
         "llm": llm, "llm_unavailable": assistant.unavailable,
         "pipeline_version": PIPELINE_VERSION,

@@ -7,18 +7,24 @@ attribution) followed by the passage, which is how a question naming a section f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.model import Block, Chunk, Initiative
 from ingest.structure import Section
+from quartiers.text_toolkit import (
+    CUT_EVERY_WORDS,
+    MAX_SENTENCE_WORDS,
+    heading_path,
+    join_headings,
+    paragraph_sentence_spans,
+)
+from quartiers.text_toolkit import sentence_spans as sentence_spans  # re-exported: its old import path
 
-TARGET_WORDS = 220
-MAX_WORDS = 300
+# The toolkit's sentence bounds are the chunk's: no sentence outgrows a chunk, a run-on one is cut at the target.
+TARGET_WORDS = CUT_EVERY_WORDS
+MAX_WORDS = MAX_SENTENCE_WORDS
 OVERLAP_WORDS = 45
 _CAPTION_WORDS = 40  # a paragraph this short just before a table introduces it
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)]?\s+(?=[«\"(]?\s?[A-ZÀ-Ý0-9])")
-_ABBREVIATIONS = ("ex.", "M.", "Mme.", "cf.", "p.", "n°.", "St.", "Dr.", "E.N.", "av.", "etc.)")
 
 
 @dataclass
@@ -34,40 +40,7 @@ class _Sentence:
 
 def split_sentences(block: Block) -> list[tuple[int, int]]:
     """Character spans of the sentences of a paragraph."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(block.text):
-        before = block.text[start : match.start()].rstrip()
-        if before.endswith(_ABBREVIATIONS) or not before:
-            continue
-        spans.append((start, match.start()))
-        start = match.end()
-    if start < len(block.text):
-        spans.append((start, len(block.text)))
-    return [piece for a, b in spans if block.text[a:b].strip() for piece in _bounded(block.text, a, b)]
-
-
-def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A "sentence" longer than a chunk (a run-on line, a list without stops) is cut between words, so
-    that no chunk outgrows ``MAX_WORDS``."""
-    if end - start <= MAX_WORDS * 4 or len(text[start:end].split()) <= MAX_WORDS:
-        return [(start, end)]
-    pieces: list[tuple[int, int]] = []
-    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
-    for i in range(0, len(words), TARGET_WORDS):
-        group = words[i : i + TARGET_WORDS]
-        pieces.append((start + group[0][0], start + group[-1][1]))
-    return pieces
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text whose paragraphs are separated by blank lines."""
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for paragraph in text.split("\n\n"):
-        spans += [(offset + a, offset + b) for a, b in split_sentences(Block("paragraph", paragraph))]
-        offset += len(paragraph) + 2
-    return spans
+    return paragraph_sentence_spans(block.text)
 
 
 def chunk_sections(paired: list[tuple[Block, Section]], doc_sha256: str) -> list[Chunk]:
@@ -195,7 +168,7 @@ def _render(window: list[_Sentence]) -> str:
 
 def _header(path: str, initiative: Initiative | None) -> str:
     """The last two levels of the heading path: enough context, without paying to embed long part titles."""
-    path = " > ".join(path.split(" > ")[-2:])
+    path = join_headings(heading_path(path)[-2:])
     if initiative is None:
         return path
     where = ", ".join(x for x in (initiative.resource_centre, initiative.region, initiative.place) if x)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ingest.model import Block, Initiative
+from quartiers.text_toolkit import join_headings, slug
 
 _DETERMINERS = ("Le ", "La ", "Les ", "L'", "Un ", "Une ", "Des ", "Ce ", "Cette ")
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
@@ -100,9 +100,7 @@ def _plausible_place(candidate: str) -> bool:
     )
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+slugify = slug  # its old name here
 
 
 def _parts_from_contents(blocks: list[Block]) -> dict[str, str]:
@@ -143,7 +141,7 @@ def sections(blocks: list[Block], source: str) -> list[tuple[Block, Section]]:
             continue
         if block.kind == "contents":
             continue  # read for the parts above, never indexed
-        path = " > ".join(text for _, text in stack)
+        path = join_headings([text for _, text in stack])
         attribution = parse_attribution(block) if after_heading and stack and block.kind == "paragraph" else None
         after_heading = False
         if attribution is not None:

@@ -11,22 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+from quartiers.text_toolkit import HEADING_SEPARATOR, heading_path, innermost_heading
+
 Answerer = Literal["extractive", "llm"]  # who wrote an answer: quotations only, or a verified language model
 ANSWERERS: tuple[Answerer, ...] = get_args(Answerer)
-HEADING_SEPARATOR = " > "  # how a chunk's ``section`` metadata joins its heading path (ingest.structure)
-
-
-def heading_path(section: str | None) -> list[str]:
-    """A ``section`` value as its headings, outermost first."""
-    return [part for part in (section or "").split(HEADING_SEPARATOR) if part]
-
-
-def innermost_heading(section: str | None) -> str:
-    """The heading a passage or citation sits directly under ("" when it has none)."""
-    path = heading_path(section)
-    return path[-1] if path else ""
-
-
+__all__ = ["ANSWERERS", "HEADING_SEPARATOR", "Answer", "Answerer", "Citation", "Passage", "heading_path",
+           "innermost_heading"]  # the heading functions: their old import path
 @dataclass
 class Passage:
     chunk_id: str
@@ -70,6 +60,13 @@ class Citation:
     section: str
     initiative: str | None
     quote: str  # found verbatim in the passage ``chunk_id``
+
+    @classmethod
+    def quoting(cls, n: int, passage: Passage, quote: str, start: int) -> Citation:
+        """Citation ``n`` of ``quote``, which starts at ``start`` in ``passage``: the page is that quote's
+        own, not the passage's first (every answerer builds its citations here)."""
+        return cls(n, passage.chunk_id, str(passage.get("source")), str(passage.get("title")),
+                   passage.page_at(start), str(passage.get("section") or ""), passage.get("initiative"), quote)
 
 
 @dataclass

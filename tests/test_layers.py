@@ -60,3 +60,18 @@ def test_no_import_circle_through_the_entry_points() -> None:
     for entry in ("ui", "quartiers.cli", "quartiers.web.app", "quartiers.components"):
         back = [m for m in _imports(entry) if entry in reachable(m, skip={"assistant.factory"})]
         assert not back, (entry, back)
+
+
+def _sources() -> dict[Path, str]:
+    files = [p for package in (*PACKAGES, "bench") for p in sorted((ROOT / package).rglob("*.py"))]
+    return {p: p.read_text(encoding="utf-8") for p in [*files, ROOT / "ui.py"] if p.is_file()}
+
+
+def test_folding_and_heading_paths_are_written_once_in_the_text_toolkit() -> None:
+    """Accent folding (a compatibility decomposition) and the heading path's separator are the toolkit's:
+    a second copy would fold or split one layer's text differently from another's."""
+    toolkit = ROOT / "quartiers" / "text_toolkit.py"
+    others = {p: text for p, text in _sources().items() if p != toolkit}
+    assert len(others) > 100  # the sources were really read
+    assert not [p for p, text in others.items() if '"NFKD"' in text or "'NFKD'" in text]
+    assert not [p for p, text in others.items() if '" > "' in text or "' > '" in text]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.chunking import sentence_spans
+from quartiers.text_toolkit import innermost_heading
 from vectorstore.french import analyse
 from vectorstore.retriever import HybridRetriever, Passage, matches
 from vectorstore.themes import initiative_themes, question_theme, slug_for, theme_label
@@ -120,7 +121,7 @@ def _entry(key: str, passage: Passage, pages: list[int], query: str, themes: lis
     if passage.get("initiative_id"):
         title, kind, initiative_id = str(passage.get("initiative")), "initiative", key
     else:
-        title, kind, initiative_id = section.split(" > ")[-1] or str(passage.get("title")), "section", None
+        title, kind, initiative_id = innermost_heading(section) or str(passage.get("title")), "section", None
     return Precedent(
         initiative_id=initiative_id, title=title, resource_centre=passage.get("resource_centre"),
         region=passage.get("region"), place=passage.get("place"), source=str(passage.get("source")),

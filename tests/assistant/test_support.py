@@ -151,3 +151,15 @@ def test_the_api_key_stays_out_of_the_configuration_repr() -> None:
 
     config = LLMConfig("http://127.0.0.1:1/v1", "m", SecretStr("cle-tres-secrete"))
     assert "cle-tres-secrete" not in repr(config) and "cle-tres-secrete" not in str(config)
+
+
+def test_the_answerer_describes_its_endpoint_for_reports_without_the_key() -> None:
+    from pydantic import SecretStr
+
+    from assistant.llm import LLMAnswerer
+    from assistant.llm_client import ChatClient
+
+    answerer = LLMAnswerer(ChatClient(LLMConfig("http://127.0.0.1:1/v1", "petit-modele", SecretStr("cle-secrete"))))
+    described = answerer.describe()
+    assert described["base_url"] == "http://127.0.0.1:1/v1" and described["model"] == "petit-modele"
+    assert described["structured_output"] is True and "cle-secrete" not in repr(described)

@@ -27,12 +27,3 @@ def test_old_import_paths_are_the_same_classes() -> None:
 
     assert vectorstore.retriever.Passage is Passage and assistant.model.Passage is Passage
     assert assistant.Answer is Answer and assistant.model.Citation is Citation
-
-
-def test_heading_paths_are_read_one_way() -> None:
-    from quartiers.results import heading_path, innermost_heading
-
-    assert heading_path("V. Illustrations > Occitanie > Aide alimentaire") == ["V. Illustrations", "Occitanie",
-                                                                               "Aide alimentaire"]
-    assert innermost_heading("V. Illustrations > Aide alimentaire") == "Aide alimentaire"
-    assert innermost_heading(None) == "" and heading_path("") == []
