@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 
-from langchain_core.runnables import RunnableLambda
-
+from assistant.answer_state import AnswerState, timed
 from assistant.condense import condense, is_follow_up
 from assistant.extractive import Candidate, compose, describe, idf_weights, is_how, score_sentences, select
 from assistant.lead_in import Prepositions
@@ -41,38 +39,6 @@ TOP_K = 5
 # cores, reading five costs a small local model about twice as long before its first word.
 LLM_PASSAGES = 3
 MAX_DROPPED = 4  # rejected or repeated sentences before the model is stopped
-
-
-@dataclass
-class AnswerState:
-    """What the chain's stages read and fill in, in order: condense sets ``rewritten``, retrieve
-    ``passages``, answer ``result`` (verify then checks it); each stage's time goes in ``timings_ms``."""
-
-    question: str
-    history: list[Sequence[str]] = field(default_factory=list)
-    filters: dict[str, Sequence[str]] = field(default_factory=dict)
-    rewritten: str = ""
-    passages: list[Passage] = field(default_factory=list)
-    result: Answer | None = None
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def answer(self) -> Answer:
-        assert self.result is not None, "the answer stage has not run"
-        return self.result
-
-
-Stage = Callable[[AnswerState], AnswerState]
-
-
-def _timed(stage: str, step: Stage) -> RunnableLambda[AnswerState, AnswerState]:
-    def run(state: AnswerState) -> AnswerState:
-        started = time.perf_counter()
-        state = step(state)
-        state.timings_ms[stage] = (time.perf_counter() - started) * 1000
-        return state
-
-    return RunnableLambda(run, name=stage)
 
 
 class Assistant:
@@ -100,10 +66,10 @@ class Assistant:
         self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
         self.names = CorpusNames(texts, metadata)
         self.chain = (
-            _timed("condense", self._condense)
-            | _timed("retrieve", self._retrieve)
-            | _timed("answer", self._answer)
-            | _timed("verify", self._verify)
+            timed("condense", self._condense)
+            | timed("retrieve", self._retrieve)
+            | timed("answer", self._answer)
+            | timed("verify", self._verify)
         )
 
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,

@@ -15,7 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 from assistant import Answer, Assistant
-from assistant.chain import AnswerState
+from assistant.answer_state import AnswerState
 from assistant.llm import LLMAnswerer
 from assistant.llm_client import ChatClient, LLMConfig
 from assistant.local_llm import free_port
