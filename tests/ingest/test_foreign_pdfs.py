@@ -8,7 +8,7 @@ bullets, footnotes, numbered headings, a contents page, a metadata title that is
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import cache
 
 import pytest
 
@@ -20,7 +20,9 @@ CORPUS = default_corpus()
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"dev-foreign corpus not found at {CORPUS}")
 
 
+@cache
 def _parse(name: str) -> ParsedDocument:
+    """Each PDF parsed once per session, whichever tests read it (the tests only read what it holds)."""
     return parse_file(CORPUS / name)
 
 
@@ -47,7 +49,7 @@ def test_words_pypdf_glues_come_out_spaced_through_pdfium() -> None:
     path = CORPUS / "developers-reference-fr.pdf"
     if not path.exists():
         pytest.skip("developers-reference-fr.pdf absent")
-    document = parse_file(path)
+    document = _parse(path.name)
     report = document.extraction
     assert report["glued_share_before"] > 0.02  # pypdf alone: about 4 % of tokens glued
     assert report["glued_share_after"] < 0.005
@@ -118,7 +120,7 @@ def test_extraction_report_counts_what_was_done(erc: ParsedDocument) -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else [])
 def test_each_foreign_pdf_parses_into_sized_chunks(name: str) -> None:
-    document = parse_file(Path(CORPUS / name))
+    document = _parse(name)
     sizes = [len(chunk.text.split()) for chunk in document.chunks]
     assert sizes and max(sizes) <= 400
 
