@@ -5,105 +5,20 @@ Debian's Chromium driven headless by Playwright (no browser download). Each step
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from assistant.local_llm import free_port
-from tests.conftest import ROOT, cli_command
+from tests import ui_browser
 from tests.pdf_maker import simple_pdf
+from tests.ui_browser import NANTES, ask, last_answer, shot
 
 pytestmark = pytest.mark.slow  # each test drives the real app in Chromium
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "out" / "ui-screenshots"
-NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
-
-
-
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
-    return {**env, "HF_HUB_OFFLINE": "1", **(extra or {})}
-
-
-@contextmanager
-def running_app(store: Path, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[str]:
-    """``quartiers ui`` in a subprocess on a free port, stopped (by PID) when the block ends."""
-    port = free_port()
-    log_path = store.parent / f"ui-{port}.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(cli_command("ui", "--store", store, "--host", host, "--port", str(port)),
-                                  stdout=log, stderr=subprocess.STDOUT, env=_env(env), cwd=ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, log_path.read_text()
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        print(log_path.read_text())
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The real app, started as the README's first command does: on an empty store, which it fills with
-    the bundled corpus before serving."""
-    store = tmp_path_factory.mktemp("ui") / "store"
-    with running_app(store, env={"QUARTIERS_UPLOAD_MAX_MB": "1"}) as url:
-        assert "Corpus fourni indexé." in "".join(p.read_text() for p in store.parent.glob("ui-*.log"))
-        yield url, store
-
-
-def open_page(playwright, url: str, name: str, timeout_ms: int):
-    """Debian's Chromium, headless, at 1280×800 in French, on ``url``; screenshots go to SHOTS/name."""
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-    tab = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-    tab.set_default_timeout(timeout_ms)
-    tab.goto(url)
-    tab.shots = SHOTS / name
-    tab.shots.mkdir(parents=True, exist_ok=True)
-    return browser, tab
-
-
-@pytest.fixture
-def page(app_url: tuple[str, Path], request: pytest.FixtureRequest) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser, tab = open_page(playwright, app_url[0], request.node.name, timeout_ms=90_000)
-        yield tab
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(page.shots / f"{name}.png"))
-
-
-def ask(page, question: str, turn: int) -> None:
-    page.get_by_label("Votre question").fill(question)
-    page.get_by_role("button", name="Envoyer").click()
-    page.locator("#sources h2", has_text=f"Sources de la réponse {turn}").wait_for()
-
-
-def last_answer(page) -> str:
-    return page.locator("#conversation .message.bot").last.inner_text()
+app_url, page = ui_browser.app_url, ui_browser.page  # the module's fixtures: one app for its tests
 
 
 def test_chat_cites_quotes_and_answers_follow_up(page, app_url) -> None:
@@ -268,59 +183,3 @@ def test_feedback_is_stored_and_answer_exported(page, app_url) -> None:
     shot(page, "01-exported")
 
 
-def test_refuses_to_listen_beyond_loopback_without_credentials(built_store: Path) -> None:
-    result = subprocess.run(cli_command("ui", "--host", "0.0.0.0", "--store", built_store), capture_output=True,
-                            text=True, env=_env(), timeout=120, cwd=ROOT)
-    assert result.returncode != 0
-    assert "QUARTIERS_UI_USER" in result.stderr and "0.0.0.0" in result.stderr
-
-
-def test_beyond_loopback_the_app_and_its_documents_need_the_login(store_copy: Path) -> None:
-    login = {"QUARTIERS_UI_USER": "agent", "QUARTIERS_UI_PASSWORD": "mot-de-passe-long"}
-    with running_app(store_copy, host="0.0.0.0", env=login) as url:
-        pdf = next((store_copy / "documents").rglob("*.pdf"))
-        document = f"{url}gradio_api/file={pdf}"
-        for public in ("", "config", "gradio_api/info"):  # what a client without the login can fetch
-            try:
-                with urllib.request.urlopen(url + public) as response:
-                    body = response.read().decode("utf-8", "replace")
-            except urllib.error.HTTPError as error:
-                body = error.read().decode("utf-8", "replace")
-            for secret in ("quartiers-covid-crpv-2020.pdf", "Bretagne", "Réso Villes", "Occitanie"):
-                assert secret not in body, (public, secret)
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(document)
-        assert refused.value.code == 401
-        form = urllib.parse.urlencode({"username": "agent", "password": "faux"}).encode()
-        with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(url + "login", data=form)
-        form = urllib.parse.urlencode({"username": "agent", "password": "mot-de-passe-long"}).encode()
-        with urllib.request.urlopen(url + "login", data=form) as response:
-            cookie = response.headers["Set-Cookie"].split(";")[0]
-        with urllib.request.urlopen(urllib.request.Request(document, headers={"Cookie": cookie})) as response:
-            assert response.read(5) == b"%PDF-"
-
-
-def test_llm_mode_streams_only_verified_sentences(llm_server, store_copy: Path, tmp_path: Path) -> None:
-    """Against the real SmolLM2 server: the "rédaction en cours" indicator shows while the model writes,
-    and whatever ends up shown cites passages whose quotes are marked in the sources panel."""
-    from playwright.sync_api import sync_playwright
-
-    with running_app(store_copy, env=llm_server.env()) as url, sync_playwright() as playwright:
-        browser, page = open_page(playwright, url, "test_llm_mode_streams_only_verified_sentences", 600_000)
-        page.get_by_label("Synthèse rédigée par le modèle de langue, vérifiée phrase à phrase").check()
-        page.get_by_label("Votre question").fill(NANTES)
-        page.get_by_role("button", name="Envoyer").click()
-        page.locator("#conversation .message.bot", has_text="Rédaction en cours…").wait_for()
-        shot(page, "01-writing")
-        page.locator("#sources h2", has_text="Sources de la réponse 1").wait_for()
-        answer = last_answer(page)
-        assert "Rédaction en cours" not in answer
-        numbers = set(re.findall(r"\[(\d+)\]", answer))
-        assert numbers, answer  # a generated answer or the extractive fallback: cited either way
-        for n in numbers:
-            assert page.locator(f"#src-0-{n}").count() == 1, n  # each [n] has its quote marked
-        if "Note :" in answer:  # the model's sentences were all rejected, or the model failed
-            assert "réponse extractive" in answer
-        shot(page, "02-answer")
-        browser.close()

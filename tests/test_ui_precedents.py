@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ui import CHROMIUM, app_url, open_page, shot  # noqa: F401 - app_url is a fixture
+from tests import ui_browser
+from tests.ui_browser import CHROMIUM, open_page, shot
 
 pytestmark = pytest.mark.slow
+app_url = ui_browser.app_url  # the module's fixture: one app for its tests
 
 
 @pytest.fixture
-def wide_page(app_url: tuple[str, Path], request: pytest.FixtureRequest):  # noqa: F811
+def wide_page(app_url: tuple[str, Path], request: pytest.FixtureRequest):
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
     from playwright.sync_api import sync_playwright
