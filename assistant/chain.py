@@ -28,8 +28,9 @@ from assistant.scorer import Scorer, load_scorer
 from assistant.support import check
 from assistant.terms import entities, key_terms, present
 from assistant.verify import verify
+from quartiers.results import TermStatistics
 from vectorstore.keys import fold
-from vectorstore.retriever import HybridRetriever, Passage, TermStatistics
+from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
 from vectorstore.use_index import encode_query

@@ -1,6 +1,7 @@
 """What retrieval and answering return: ``Passage`` (a ranked chunk), ``Citation`` and ``Answer`` (the
-data behind ``quartiers ask --json``, CONTRACTS.md). Plain dataclasses with no heavy import, so the web
-views, the API's models and the tests read them without loading chromadb or langchain.
+data behind ``quartiers ask --json``, CONTRACTS.md), ``TermStatistics`` (the corpus's term counts). Plain
+dataclasses with no heavy import, so the web views, the API's models and the tests read them without
+loading chromadb or langchain.
 
 Their old homes still work: ``vectorstore.retriever.Passage``, ``assistant.model.Answer`` / ``Citation``
 and ``assistant.Answer`` are these same classes.
@@ -8,6 +9,7 @@ and ``assistant.Answer`` are these same classes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -15,8 +17,11 @@ from quartiers.text_toolkit import HEADING_SEPARATOR, heading_path, innermost_he
 
 Answerer = Literal["extractive", "llm"]  # who wrote an answer: quotations only, or a verified language model
 ANSWERERS: tuple[Answerer, ...] = get_args(Answerer)
-__all__ = ["ANSWERERS", "HEADING_SEPARATOR", "Answer", "Answerer", "Citation", "Passage", "heading_path",
-           "innermost_heading"]  # the heading functions: their old import path
+# the heading functions are the text toolkit's, re-exported here: their old import path
+__all__ = ["ANSWERERS", "HEADING_SEPARATOR", "Answer", "Answerer", "Citation", "Passage", "TermStatistics",
+           "heading_path", "innermost_heading"]
+
+
 @dataclass
 class Passage:
     chunk_id: str
@@ -48,6 +53,14 @@ class Passage:
             "date": meta.get("date"), "text": self.text,
             "score": round(self.score, 6),
         }
+
+
+@dataclass(frozen=True)
+class TermStatistics:
+    """The lexical side's counts, for the answerer's idf and what the corpus never writes."""
+
+    document_frequency: Mapping[str, int]  # analysed term → served chunks holding it
+    chunks: int  # served chunks
 
 
 @dataclass

@@ -10,10 +10,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from quartiers.results import Passage  # re-exported: its old import path
+from quartiers.results import Passage, TermStatistics  # Passage re-exported: its old import path
 from vectorstore.keys import fold
 from vectorstore.lexical import LexicalIndex, lexical_text
 from vectorstore.paging import pages
@@ -219,12 +218,6 @@ class HybridRetriever:
     def term_statistics(self) -> TermStatistics:
         """The lexical side's counts for the answerer's idf (the served chunks, as BM25 counts them)."""
         return TermStatistics(self.lexical.document_frequency, len(self))
-
-
-@dataclass(frozen=True)
-class TermStatistics:
-    document_frequency: Mapping[str, int]  # analysed term → served chunks holding it
-    chunks: int  # served chunks
 
 
 class FilterError(ValueError):

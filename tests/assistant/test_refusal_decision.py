@@ -8,9 +8,9 @@ import pytest
 
 from assistant.chain import Assistant
 from quartiers import components
+from quartiers.results import TermStatistics
 from quartiers.settings import Settings
 from vectorstore.indexer import ingest_paths
-from vectorstore.retriever import TermStatistics
 
 pytestmark = pytest.mark.slow  # builds a (one-passage) store
 
