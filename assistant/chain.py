@@ -40,6 +40,7 @@ TOP_K = 5
 # cores, reading five costs a small local model about twice as long before its first word.
 LLM_PASSAGES = 3
 MAX_DROPPED = 4  # rejected or repeated sentences before the model is stopped
+_NAME_FIELDS = ("section", "initiative", "region", "place", "resource_centre")  # what names and lead-ins read
 
 
 def _timed(stage: str, step: Callable[[dict[str, Any]], dict[str, Any]]) -> RunnableLambda:
@@ -65,20 +66,39 @@ class Assistant:
         self.retriever = retriever if retriever is not None else HybridRetriever(store)
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
-        texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())
-        started = time.perf_counter()
-        self.sentences = SentenceIndex(texts, store.folder / "derived" / f"{store.collection_name}-sentences.npz")
-        self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
-        headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
-        # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
-        self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
-        self.names = CorpusNames(texts, metadata)
+        self.sentences = SentenceIndex(store.folder, store.collection_name)
+        self._derive()
         self.chain = (
             _timed("condense", self._condense)
             | _timed("retrieve", self._retrieve)
             | _timed("answer", self._answer)
             | _timed("verify", self._verify)
         )
+
+    def _derive(self) -> None:
+        """What the answerer reads from the whole corpus, for the documents the retriever serves now."""
+        started = time.perf_counter()
+        self.generation = self.retriever.generation
+        versions = self.retriever.trusted
+        self.sentences.sync(versions, self.retriever.chunks_of(sorted(self.sentences.missing(versions))))
+        self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
+        texts: list[str] = []
+        metadata: list[dict[str, Any]] = []
+        for _, text, meta in self.retriever.chunks_of():  # a page at a time; only the name fields are kept
+            texts.append(text)
+            metadata.append({k: meta[k] for k in _NAME_FIELDS if meta.get(k)})
+        headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
+        # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
+        self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
+        self.names = CorpusNames(texts, metadata)
+
+    def refresh(self) -> bool:
+        """Take in documents added or removed since (by this process or another): True when something changed."""
+        self.retriever.follow(every_s=0)
+        if self.retriever.generation == self.generation:
+            return False
+        self._derive()
+        return True
 
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Answer:
@@ -95,6 +115,9 @@ class Assistant:
         final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``;
         the LLM answerer yields each generated sentence that passed verification, and the final answer's
         text is those sentences joined by spaces."""
+        self.retriever.follow()
+        if self.retriever.generation != self.generation:  # another process added or removed documents
+            self._derive()
         state = self.chain.invoke({"question": question.strip(), "history": list(history or []),
                                    "filters": dict(filters or {}), "timings_ms": {}})
         result: Answer = state["result"]
@@ -159,7 +182,7 @@ class Assistant:
     def evidence(self, question: str, rewritten: str, passages: list[Passage]) -> tuple[list[Candidate], list[str]]:
         """Every sentence of the passages with its features, and the entities the question names."""
         lexical = self.retriever.lexical
-        weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), len(lexical.ids))
+        weights = idf_weights(key_terms(rewritten), dict(lexical.document_frequency), lexical.chunk_count)
         candidates = score_sentences(rewritten, question, passages, weights)
         focus_entities = entities(rewritten)
         vectors = self.sentences.matrix([c.text for c in candidates])
