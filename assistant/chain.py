@@ -22,7 +22,7 @@ from assistant.lead_in import Prepositions
 from assistant.llm import Composer, LLMAnswerer, failure_note
 from assistant.llm_client import LLMError
 from assistant.model import Answer
-from assistant.names import CorpusNames
+from assistant.names import MAX_TEXT_NAMES, NAME_KEYS, CapitalisedWords, CorpusNames
 from assistant.precedent_answer import PRECEDENT_NOTE, answer_precedents
 from assistant.refusal import missing_entities, refusal_message
 from assistant.scorer import Scorer, load_scorer
@@ -40,7 +40,6 @@ TOP_K = 5
 # cores, reading five costs a small local model about twice as long before its first word.
 LLM_PASSAGES = 3
 MAX_DROPPED = 4  # rejected or repeated sentences before the model is stopped
-_NAME_FIELDS = ("section", "initiative", "region", "place", "resource_centre")  # what names and lead-ins read
 
 
 def _timed(stage: str, step: Callable[[dict[str, Any]], dict[str, Any]]) -> RunnableLambda:
@@ -67,6 +66,7 @@ class Assistant:
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
         self.sentences = SentenceIndex(store.folder, store.collection_name)
+        self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
         self._derive()
         self.chain = (
             _timed("condense", self._condense)
@@ -76,21 +76,21 @@ class Assistant:
         )
 
     def _derive(self) -> None:
-        """What the answerer reads from the whole corpus, for the documents the retriever serves now."""
+        """What the answerer reads from the whole corpus, for the documents the retriever serves now: the
+        new versions' sentences and words are taken in; names and headings come from the lexical index."""
         started = time.perf_counter()
         self.generation = self.retriever.generation
         versions = self.retriever.trusted
-        self.sentences.sync(versions, self.retriever.chunks_of(sorted(self.sentences.missing(versions))))
+        for index in (self.sentences, self.words):
+            index.sync(versions, self.retriever.chunks_of(sorted(index.missing(versions))))
         self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
-        texts: list[str] = []
-        metadata: list[dict[str, Any]] = []
-        for _, text, meta in self.retriever.chunks_of():  # a page at a time; only the name fields are kept
-            texts.append(text)
-            metadata.append({k: meta[k] for k in _NAME_FIELDS if meta.get(k)})
-        headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
+        lexical = self.retriever.lexical
         # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
-        self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
-        self.names = CorpusNames(texts, metadata)
+        headings = sorted({*lexical.spellings("section"), *lexical.spellings("initiative")})
+        self.prepositions = Prepositions(headings, lexical.spellings("region"), texts_with=self.retriever.texts_with)
+        names = [{key: name} for key in NAME_KEYS for name in lexical.spellings(key)]
+        self.names = CorpusNames([], names, counts=self.words.most_common(MAX_TEXT_NAMES),
+                                 contains=self.retriever.writes)
 
     def refresh(self) -> bool:
         """Take in documents added or removed since (by this process or another): True when something changed."""

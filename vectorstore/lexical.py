@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS spellings (doc_version TEXT, key TEXT, folded TEXT, s
 CREATE INDEX IF NOT EXISTS spellings_value ON spellings (key, folded);
 """
 SCHEMA_VERSION = "2"  # 2: the stored spellings of metadata values (filters, names) beside the folded ones
-SPELLED = (*FILTER_COLUMNS, "place")
+SPELLED = (*FILTER_COLUMNS, "place", "section")
 
 
 def lexical_text(text: str, metadata: Mapping[str, Any]) -> str:

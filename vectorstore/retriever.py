@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from quartiers.results import Passage  # re-exported: its old import path
+from vectorstore.keys import fold
 from vectorstore.lexical import LexicalIndex
 from vectorstore.paging import pages
 from vectorstore.store import DocumentRecord, Store, StoreError
@@ -118,6 +119,18 @@ class HybridRetriever:
         while len(self._kept) > KEPT_PASSAGES:
             self._kept.popitem(last=False)
         return found
+
+    def texts_with(self, phrase: str, limit: int = 500) -> list[str]:
+        """Texts of served passages that may write ``phrase`` (they hold all its analysed words)."""
+        return [p.text for p in self.passages(self.lexical.containing(phrase, limit))]
+
+    def writes(self, phrase: str) -> bool:
+        """Whether some served passage writes ``phrase`` (case, accents and dashes aside)."""
+        wanted, ids = fold(phrase), self.lexical.containing(phrase)
+        for start in range(0, len(ids), 50):  # the first few candidates usually settle it
+            if any(wanted in fold(p.text) for p in self.passages(ids[start : start + 50])):
+                return True
+        return False
 
     def passages_where(self, where: Mapping[str, Any], filters: Mapping[str, Sequence[str]] | None = None,
                        limit: int = 5_000) -> list[Passage]:
