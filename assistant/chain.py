@@ -21,7 +21,7 @@ from assistant.lead_in import Prepositions
 from assistant.llm import Composer, LLMAnswerer, failure_note
 from assistant.llm_client import LLMError
 from assistant.model import Answer
-from assistant.names import CorpusNames
+from assistant.names import MAX_TEXT_NAMES, NAME_KEYS, CapitalisedWords, CorpusNames
 from assistant.precedent_answer import PRECEDENT_NOTE, answer_precedents
 from assistant.refusal_decision import decide
 from assistant.scorer import Scorer, load_scorer
@@ -58,20 +58,40 @@ class Assistant:
         self.term_statistics = term_statistics or self.retriever.term_statistics
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
-        texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())
-        started = time.perf_counter()
-        self.sentences = SentenceIndex(texts, store.folder / "derived" / f"{store.collection_name}-sentences.npz")
-        self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
-        headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
-        # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
-        self.prepositions = Prepositions([*texts, *headings], [str(m.get("region") or "") for m in metadata])
-        self.names = CorpusNames(texts, metadata)
+        self.sentences = SentenceIndex(store.folder, store.collection_name)
+        self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
+        self._derive()
         self.chain = (
             timed("condense", self._condense)
             | timed("retrieve", self._retrieve)
             | timed("answer", self._answer)
             | timed("verify", self._verify)
         )
+
+    def _derive(self) -> None:
+        """What the answerer reads from the whole corpus, for the documents the retriever serves now: the
+        new versions' sentences and words are taken in; names and headings come from the lexical index."""
+        started = time.perf_counter()
+        self.generation = self.retriever.generation
+        versions = self.retriever.trusted
+        for index in (self.sentences, self.words):
+            index.sync(versions, self.retriever.chunks_of(sorted(index.missing(versions))))
+        self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
+        lexical = self.retriever.lexical
+        # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
+        headings = sorted({*lexical.spellings("section"), *lexical.spellings("initiative")})
+        self.prepositions = Prepositions(headings, lexical.spellings("region"), texts_with=self.retriever.texts_with)
+        names = [{key: name} for key in NAME_KEYS for name in lexical.spellings(key)]
+        self.names = CorpusNames([], names, counts=self.words.most_common(MAX_TEXT_NAMES),
+                                 contains=self.retriever.writes)
+
+    def refresh(self) -> bool:
+        """Take in documents added or removed since (by this process or another): True when something changed."""
+        self.retriever.follow(every_s=0)
+        if self.retriever.generation == self.generation:
+            return False
+        self._derive()
+        return True
 
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Answer:
@@ -88,6 +108,9 @@ class Assistant:
         final ``Answer``. The extractive answerer verifies all at once, so it yields only the ``Answer``;
         the LLM answerer yields each generated sentence that passed verification, and the final answer's
         text is those sentences joined by spaces."""
+        self.retriever.follow()
+        if self.retriever.generation != self.generation:  # another process added or removed documents
+            self._derive()
         state = self.chain.invoke(AnswerState(question.strip(), list(history or []), dict(filters or {})))
         result = state.answer
         result.timings_ms = state.timings_ms

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from quartiers.text_toolkit import innermost_heading
@@ -30,8 +30,11 @@ def _strip_article(name: str) -> str:
 class Prepositions:
     """``phrase(place)`` → "À Nantes", from the corpus' ``texts`` and its ``regions`` (metadata values)."""
 
-    def __init__(self, texts: Iterable[str], regions: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], regions: Iterable[str],
+                 texts_with: Callable[[str], Iterable[str]] | None = None) -> None:
+        """``texts_with(name)``: a large store's texts that may write ``name``, fetched when asked, beside ``texts``."""
         self._texts = list(texts)
+        self._texts_with = texts_with
         self.regions = {fold(_strip_article(r)) for r in regions if r}
         self.phrase = lru_cache(maxsize=4096)(self._phrase)
 
@@ -41,7 +44,8 @@ class Prepositions:
         pattern = re.compile(r"(?<![\w-])(à|en|dans(?: l['’]| les?| la)?|du|au|aux|des|le|les)\s+"
                              + re.escape(name) + r"(?![\w-])", re.I)
         counts: Counter[str] = Counter()
-        for text in self._texts:
+        fetched = self._texts_with(name) if self._texts_with is not None else ()
+        for text in (*self._texts, *fetched):
             if name in text:
                 counts.update(m.group(1).lower().replace("’", "'") for m in pattern.finditer(text))
         return counts

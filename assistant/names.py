@@ -10,8 +10,10 @@ the refusal's entity check all see it. No list of names is written here: they co
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,22 +25,76 @@ from vectorstore.use_index import encode
 MIN_SIMILARITY = 0.65  # Brittany/Bretagne .79, Normandy/Normandie .84, London/Bretagne .52
 MIN_MARGIN = 0.1  # over the second-best name: an ambiguous match is no match
 MAX_TEXT_NAMES = 600
-_NAME_KEYS = ("place", "region", "resource_centre", "initiative")
+NAME_KEYS = ("place", "region", "resource_centre", "initiative")
 _SPLIT = re.compile(r"\s+[–—-]\s+|,\s*|\s*/\s*")
 _CAPITALISED = re.compile(r"(?<=[\s(«])[A-ZÀ-Ý][\w’'-]*[\w]")
 
 
+def capitalised(text: str) -> Counter[str]:
+    return Counter(m.group(0) for m in _CAPITALISED.finditer(text))
+
+
+class CapitalisedWords:
+    """How often the corpus writes each capitalised word, kept on disk per document version: a store's
+    names table is then read without its text (``STORE/derived/<collection>-names.sqlite``)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, check_same_thread=False, timeout=60, isolation_level=None)
+        self.db.executescript("CREATE TABLE IF NOT EXISTS versions (doc_version TEXT PRIMARY KEY);"
+                              "CREATE TABLE IF NOT EXISTS words (doc_version TEXT, word TEXT, n INTEGER);"
+                              "CREATE INDEX IF NOT EXISTS words_version ON words (doc_version);")
+
+    def missing(self, versions: Iterable[str]) -> set[str]:
+        return set(versions) - {v for (v,) in self.db.execute("SELECT doc_version FROM versions")}
+
+    def sync(self, versions: Iterable[str], rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:
+        """Count the words of the ``versions`` not counted yet (``rows``: their chunks), forget the others."""
+        wanted = set(versions)
+        missing = self.missing(wanted)
+        counts: dict[str, Counter[str]] = {v: Counter() for v in missing}
+        if missing:
+            for _, text, meta in rows:
+                if (version := str(meta.get("doc_version"))) in missing:
+                    counts[version].update(capitalised(text))
+        gone = [v for (v,) in self.db.execute("SELECT doc_version FROM versions") if v not in wanted]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for version in gone:
+                self.db.execute("DELETE FROM words WHERE doc_version = ?", (version,))
+                self.db.execute("DELETE FROM versions WHERE doc_version = ?", (version,))
+            for version, counted in counts.items():
+                self.db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((version, w, n) for w, n in counted.items()))
+                self.db.execute("INSERT OR IGNORE INTO versions VALUES (?)", (version,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def most_common(self, limit: int) -> list[tuple[str, int]]:
+        return [(str(w), int(n)) for w, n in self.db.execute(
+            "SELECT word, SUM(n) AS total FROM words GROUP BY word ORDER BY total DESC, MIN(rowid) LIMIT ?", (limit,))]
+
+
 class CorpusNames:
-    def __init__(self, texts: Iterable[str], metadata: Iterable[Mapping[str, Any]]) -> None:
+    """``texts`` and ``metadata``: the corpus, in memory. A large store passes its ``metadata`` names only,
+    the capitalised words' ``counts`` (``CapitalisedWords``) and ``contains(entity)``, whether some passage
+    writes it, instead of the texts."""
+
+    def __init__(self, texts: Iterable[str], metadata: Iterable[Mapping[str, Any]], *,
+                 counts: Sequence[tuple[str, int]] | None = None,
+                 contains: Callable[[str], bool] | None = None) -> None:
         texts = list(texts)
+        self.contains = contains
         names: dict[str, str] = {}
         for meta in metadata:
-            for key in _NAME_KEYS:
+            for key in NAME_KEYS:
                 for part in _SPLIT.split(str(meta.get(key) or "")):
                     if len(part.strip()) > 2:
                         names.setdefault(fold(part.strip()), part.strip())
-        counts = Counter(m.group(0) for t in texts for m in _CAPITALISED.finditer(t))
-        for word, n in counts.most_common(MAX_TEXT_NAMES):
+        if counts is None:
+            counts = Counter(m.group(0) for t in texts for m in _CAPITALISED.finditer(t)).most_common(MAX_TEXT_NAMES)
+        for word, n in counts[:MAX_TEXT_NAMES]:
             if n >= 2 and len(word) > 3:
                 names.setdefault(fold(word), word)
         self.names = list(names.values())
@@ -46,7 +102,7 @@ class CorpusNames:
         self._matrix: np.ndarray | None = None
 
     def known(self, entity: str) -> bool:
-        return fold(entity) in self.folded
+        return fold(entity) in self.folded or (self.contains is not None and self.contains(entity))
 
     def match(self, entity: str) -> str | None:
         """The corpus' name for ``entity`` when the corpus does not write it, or None."""

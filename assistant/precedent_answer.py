@@ -111,6 +111,21 @@ def _names_all(entry: Precedent, passage: Passage, wanted: list[str], texts: str
     return all(present(entity, haystack) for entity in wanted)
 
 
+def _texts_by_key(retriever: HybridRetriever, entries: list[Precedent]) -> dict[str, list[str]]:
+    """The texts of every passage of each entry (an initiative, or a section of a document without any)."""
+    by_key: dict[str, list[str]] = {}
+    initiatives = sorted({e.initiative_id for e in entries if e.initiative_id})
+    sources = sorted({e.source for e in entries if not e.initiative_id})
+    wheres = [{"initiative_id": {"$in": initiatives[i : i + 500]}} for i in range(0, len(initiatives), 500)]
+    wheres += [{"source": {"$in": sources[i : i + 500]}} for i in range(0, len(sources), 500)]
+    for where in wheres:
+        for passage in retriever.passages_where(where):
+            meta = passage.metadata
+            key = meta.get("initiative_id") or f"{meta.get('source')}#{meta.get('section') or meta.get('title')}"
+            by_key.setdefault(str(key), []).append(passage.text)
+    return by_key
+
+
 def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str, passages: list[Passage],
                       filters: Mapping[str, Sequence[str]] | None,
                       prepositions: Prepositions | None = None) -> Answer | None:
@@ -120,10 +135,7 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
         return None
     found = search_precedents(retriever, rewritten, filters)
     named = entities(rewritten)
-    by_key: dict[str, list[str]] = {}
-    for chunk_id, meta in retriever.metadata.items():
-        key = meta.get("initiative_id") or f"{meta.get('source')}#{meta.get('section') or meta.get('title')}"
-        by_key.setdefault(str(key), []).append(retriever.texts[chunk_id])
+    by_key = _texts_by_key(retriever, [*found.relevant, *found.borderline]) if named else {}
     if named:  # "quelles actions à Mayotte ?": only entries that name every place or actor asked about
         found.relevant = [e for e in found.relevant
                           if _names_all(e, found.passages[e.key], named, " ".join(by_key.get(e.key, [])))]

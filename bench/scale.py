@@ -1,6 +1,6 @@
 """The scale curve: disk, memory, start-up, latency, one more document and retrieval quality per store size.
 
-    .venv/bin/python -m bench.scale --sizes 1000,10000,100000 [--keep DIR] [--json]
+    .venv/bin/python -m bench.scale --sizes 1000,10000,100000 [--keep DIR] [--json] [--plot PNG]
 
 Each store holds the bundled report (ingested for real) and synthetic distractors recombined from its
 passages (``bench.scale_build``: other places, redrawn figures, vectors through the embedding cache), up to
@@ -70,6 +70,7 @@ def measure(folder: Path) -> dict[str, Any]:
         figures[f"first_answer_{attempt}_s"] = round(data.pop("first_answer_at") - started, 2)
         figures.update(data)
     figures["first_answer_s"] = figures["first_answer_cold_s"]
+    figures["rss_mb"] = max(figures["rss_cold_mb"], figures["rss_warm_mb"])  # the warm process answered 97 more
     started = time.perf_counter()
     added = subprocess.run([sys.executable, "-m", "quartiers.cli", "ingest", "--no-progress", "--json", "--store",
                             str(folder), str(one_more(folder.parent))], capture_output=True, text=True, env=env,
@@ -98,6 +99,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="chunk counts, comma-separated")
     parser.add_argument("--keep", type=Path, help="leave each store in DIR/<size>/")
     parser.add_argument("--json", action="store_true", help="one JSON object per size")
+    parser.add_argument("--plot", type=Path, help="the curve as a PNG, with the 1M-chunk estimate (bench.scale_plot)")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="quartiers-scale-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,12 @@ def main() -> None:
         row["hnsw_mb_estimate"] = round(row["chunks"] * 384 * 4 * 1.1 / 1e6)  # Chroma's own index, for comparison
         rows.append(row)
         print(json.dumps(row) if args.json else format_row(row), flush=True)
+    if args.plot:
+        from bench.scale_plot import FIGURES, MILLION, estimate, plot
+
+        plot(rows, args.plot)
+        estimated = {"chunks": MILLION, "estimated": True, **{name: estimate(rows, name) for name in FIGURES}}
+        print(json.dumps(estimated) if args.json else f"estimated at 1M chunks: {estimated}", flush=True)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -30,7 +30,12 @@ CREATE TABLE IF NOT EXISTS chunks (rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQ
 CREATE INDEX IF NOT EXISTS chunks_version ON chunks (doc_version);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(terms, 'row');
+CREATE TABLE IF NOT EXISTS spellings (doc_version TEXT, key TEXT, folded TEXT, spelling TEXT,
+                                      UNIQUE (doc_version, key, spelling));
+CREATE INDEX IF NOT EXISTS spellings_value ON spellings (key, folded);
 """
+SCHEMA_VERSION = "2"  # 2: the stored spellings of metadata values (filters, names) beside the folded ones
+SPELLED = (*FILTER_COLUMNS, "place", "section")
 
 
 def lexical_text(text: str, metadata: Mapping[str, Any]) -> str:
@@ -62,7 +67,8 @@ def filter_clause(filters: Mapping[str, Sequence[str]] | None) -> tuple[str, lis
 
 
 class LexicalIndex:
-    """``search`` ranks served chunk ids by BM25; ``document_frequency`` and ``ids`` feed the answerer's idf."""
+    """``search`` ranks served chunk ids by BM25; ``document_frequency`` and ``chunk_count`` feed the answerer's
+    idf; ``count``, ``spellings`` and ``containing`` answer what a reader needs of the corpus without loading it."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,11 +76,13 @@ class LexicalIndex:
         self.db = sqlite3.connect(path, check_same_thread=False, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode = WAL")  # readers in other processes are not blocked by a writer
         self.db.executescript(_SCHEMA)
-        stored = self.db.execute("SELECT value FROM settings WHERE key = 'analyzer'").fetchone()
-        if stored is not None and stored[0] != ANALYZER_VERSION:  # other terms: the only whole rebuild
-            self.db.executescript("DELETE FROM terms; DELETE FROM chunks; DELETE FROM versions;")
-        self.db.execute("INSERT OR REPLACE INTO settings VALUES ('analyzer', ?)", (ANALYZER_VERSION,))
-        self.ids: list[str] = []
+        stored = dict(self.db.execute("SELECT key, value FROM settings").fetchall())
+        if stored and (stored.get("analyzer"), stored.get("schema")) != (ANALYZER_VERSION, SCHEMA_VERSION):
+            # other terms or columns: the only whole rebuild
+            self.db.executescript("DELETE FROM terms; DELETE FROM chunks; DELETE FROM versions; DELETE FROM spellings;")
+        self.db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                            [("analyzer", ANALYZER_VERSION), ("schema", SCHEMA_VERSION)])
+        self.chunk_count = 0
         self.document_frequency: Counter[str] = Counter()
 
     def versions(self) -> dict[str, int]:
@@ -102,7 +110,7 @@ class LexicalIndex:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.ids = [i for (i,) in self.db.execute("SELECT chunk_id FROM chunks")]
+        self.chunk_count = self.count()
         self.document_frequency = Counter(dict(self.db.execute("SELECT term, doc FROM vocabulary").fetchall()))
         return len(added), len(gone)
 
@@ -111,6 +119,7 @@ class LexicalIndex:
                         (version,))
         self.db.execute("DELETE FROM chunks WHERE doc_version = ?", (version,))
         self.db.execute("DELETE FROM versions WHERE doc_version = ?", (version,))
+        self.db.execute("DELETE FROM spellings WHERE doc_version = ?", (version,))
 
     def _add(self, version: str, chunks: list[tuple[str, str, Mapping[str, Any]]]) -> None:
         for chunk_id, text, meta in chunks:
@@ -120,7 +129,34 @@ class LexicalIndex:
                 f"VALUES (?, ?{', ?' * len(FILTER_COLUMNS)})", (chunk_id, version, *folded))
             self.db.execute("INSERT OR REPLACE INTO terms (rowid, tokens) VALUES (?, ?)",
                             (cursor.lastrowid, " ".join(analyse(lexical_text(text, meta)))))
+            spelled = [(version, key, fold(str(meta[key])), str(meta[key])) for key in SPELLED if meta.get(key)]
+            self.db.executemany("INSERT OR IGNORE INTO spellings VALUES (?, ?, ?, ?)", spelled)
         self.db.execute("INSERT OR REPLACE INTO versions VALUES (?, ?)", (version, len(chunks)))
+
+    def count(self, filters: Mapping[str, Sequence[str]] | None = None) -> int:
+        """Served chunks passing ``filters``."""
+        where, values = filter_clause(filters)
+        return int(self.db.execute(f"SELECT COUNT(*) FROM chunks c WHERE 1 = 1{where}", values).fetchone()[0])
+
+    def spellings(self, key: str, values: Sequence[str] | None = None) -> list[str]:
+        """The stored spellings of metadata ``key`` (of those folding like one of ``values``), sorted."""
+        if values is None:
+            rows = self.db.execute("SELECT DISTINCT spelling FROM spellings WHERE key = ?", (key,))
+        else:
+            folded = sorted({fold(v) for v in values})
+            rows = self.db.execute(f"SELECT DISTINCT spelling FROM spellings WHERE key = ? AND folded IN "
+                                   f"({', '.join('?' * len(folded))})", (key, *folded))
+        return sorted(str(s) for (s,) in rows)
+
+    def containing(self, text: str, limit: int = 500) -> list[str]:
+        """Ids of served chunks holding every analysed word of ``text`` (a superset of those that write it)."""
+        words = sorted(set(analyse(text)))
+        if not words:
+            return []
+        match = " AND ".join(f'"{word}"' for word in words)
+        rows = self.db.execute("SELECT c.chunk_id FROM terms JOIN chunks c ON c.rowid = terms.rowid "
+                               "WHERE terms MATCH ? ORDER BY c.rowid LIMIT ?", (match, limit))
+        return [str(i) for (i,) in rows]
 
     def search(self, query: str, filters: Mapping[str, Sequence[str]] | None = None,
                limit: int = 30) -> list[tuple[str, float]]:

@@ -19,7 +19,7 @@ from typing import Any
 from ingest.chunking import sentence_spans
 from quartiers.text_toolkit import innermost_heading
 from vectorstore.french import analyse
-from vectorstore.retriever import HybridRetriever, Passage, matches
+from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.themes import initiative_themes, question_theme, slug_for, theme_label
 
 POOL = 30  # passages considered; initiatives are ranked by their best passage
@@ -87,7 +87,7 @@ def _key(passage: Passage, without_initiatives: set[str]) -> str | None:
 def search_precedents(retriever: HybridRetriever, query: str,
                       filters: Mapping[str, Sequence[str]] | None = None) -> PrecedentSearch:
     passages = retriever.search(query, k=POOL, filters=filters)
-    with_initiatives = {str(m.get("source")) for m in retriever.metadata.values() if m.get("initiative_id")}
+    with_initiatives = {source for source, record in retriever.records.items() if record.initiatives}
     without = {str(p.get("source")) for p in passages} - with_initiatives
     best: dict[str, Passage] = {}
     for passage in passages:
@@ -96,15 +96,17 @@ def search_precedents(retriever: HybridRetriever, query: str,
     themes = initiative_themes(retriever) if with_initiatives else {}
     wanted_theme = slug_for(query)
     if wanted_theme:  # every initiative of a named theme, even one the passages ranked low
-        for chunk_id, meta in retriever.metadata.items():
-            initiative = meta.get("initiative_id")
-            if initiative and initiative not in best and wanted_theme in themes.get(str(initiative), []) and (
-                    matches(meta, filters or {})):
-                best[str(initiative)] = Passage(chunk_id, retriever.texts[chunk_id], meta, 0.0)
+        others = sorted(i for i, slugs in themes.items() if wanted_theme in slugs and i not in best)
+        for start in range(0, len(others), 500):
+            where = {"initiative_id": {"$in": others[start : start + 500]}}
+            for passage in retriever.passages_where(where, filters):  # store order: an initiative's first passage
+                if (initiative := str(passage.get("initiative_id"))) not in best:
+                    best[initiative] = Passage(passage.chunk_id, passage.text, passage.metadata, 0.0)
     pages: dict[str, set[int]] = {key: set(p.get("pages") or []) for key, p in best.items()}
-    for meta in retriever.metadata.values():  # an initiative's pages are all its chunks' pages
-        if (initiative := meta.get("initiative_id")) in pages:
-            pages[str(initiative)].update(meta.get("pages") or [])
+    initiatives = sorted(k for k, p in best.items() if p.get("initiative_id"))
+    for start in range(0, len(initiatives), 500):  # an initiative's pages are all its chunks' pages
+        for passage in retriever.passages_where({"initiative_id": {"$in": initiatives[start : start + 500]}}):
+            pages[str(passage.get("initiative_id"))].update(passage.get("pages") or [])
     entries = [_entry(key, p, sorted(pages[key]), query, themes.get(key, [])) for key, p in best.items()]
     entries.sort(key=lambda e: -e.score)
     top = entries[0].score if entries else 0.0

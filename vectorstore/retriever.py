@@ -1,23 +1,28 @@
-"""Hybrid retrieval: dense search in Chroma (e5) fused with BM25 by reciprocal rank fusion.
+"""Hybrid retrieval: dense search in Chroma (e5) fused with BM25 and USE by reciprocal rank fusion.
 
-Both sides see the same candidates: chunks of completely ingested documents that pass the metadata
+Every side sees the same candidates: chunks of completely ingested documents that pass the metadata
 filters. Filters are repeatable (the same key twice means either value) and ignore case, accents and
 dash variants, since the report writes both "Bretagne - Pays de la Loire" and "Bretagne – Pays de la Loire".
+The process holds no passage: the lexical index (SQLite) answers counts, filters and stored spellings,
+the USE vectors are memory-mapped, and the texts and metadata of a query's candidates only are fetched
+from Chroma (``passages``), so start-up and memory do not grow with the corpus.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from quartiers.results import Passage, TermStatistics  # Passage re-exported: its old import path
 from vectorstore.keys import fold
-from vectorstore.lexical import LexicalIndex, lexical_text
+from vectorstore.lexical import LexicalIndex
 from vectorstore.paging import pages
-from vectorstore.store import Store, StoreError
+from vectorstore.store import DocumentRecord, Store, StoreError
 from vectorstore.use_index import UseIndex
+from vectorstore.vector_file import VectorFile
 
 FILTER_KEYS = ("source", "region", "resource_centre", "initiative")
 Mode = Literal["hybrid", "dense", "lexical", "use"]
@@ -26,22 +31,11 @@ DEFAULT_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "use": 1.0}
 RRF_K = 5
 CANDIDATES = 40
 FOLLOW_EVERY_S = 2.0  # how stale a long-running reader may be
-
-
-def matches(metadata: Mapping[str, Any], filters: Mapping[str, Sequence[str]]) -> bool:
-    """Every filtered key matches one of its values (folded); initiative also matches by id."""
-    for key, values in filters.items():
-        wanted = {fold(v) for v in values}
-        have = {fold(str(metadata[key]))} if metadata.get(key) else set()
-        if key == "initiative" and metadata.get("initiative_id"):
-            have.add(fold(str(metadata["initiative_id"])))
-        if not have & wanted:
-            return False
-    return True
+KEPT_PASSAGES = 4096  # fetched passages kept in memory (an id's text never changes: its version is in it)
 
 
 class HybridRetriever:
-    """Ranked passages for a question; brings the on-disk lexical index up to date once per process."""
+    """Ranked passages for a question; brings the on-disk indexes up to date with the store's documents."""
 
     def __init__(self, store: Store, weights: Mapping[str, float] | None = None, rrf_k: int = RRF_K) -> None:
         self.store = store
@@ -51,13 +45,12 @@ class HybridRetriever:
         self._load()
 
     def _load(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.metadata: dict[str, dict[str, Any]] = {}
-        self.by_value: dict[str, dict[str, list[str]]] = {key: {} for key in FILTER_KEYS}
-        self.spellings: dict[str, dict[str, set[str]]] = {key: {} for key in FILTER_KEYS}
         self.trusted: set[str] = set()
+        self.records: dict[str, DocumentRecord] = {}  # by source: one small record per document
         self.untrusted = 0  # chunks of unfinished builds: the dense side must then filter by version
         self._use: UseIndex | None = None
+        self._use_versions: set[str] | None = None
+        self._kept: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
         self.generation = self.store.generation()
         self._checked = time.monotonic()
@@ -65,7 +58,7 @@ class HybridRetriever:
         for old in folder.glob(f"{self.store.collection_name}-*.json"):  # the former whole-corpus JSON cache
             old.unlink(missing_ok=True)
         self.lexical = LexicalIndex(folder / f"{self.store.collection_name}.sqlite")
-        self._follow(self.store.trusted_versions(), whole=True)
+        self._follow()
 
     def follow(self, every_s: float = FOLLOW_EVERY_S) -> bool:
         """Take in what other processes added or removed since the last look (at most every ``every_s``):
@@ -79,84 +72,116 @@ class HybridRetriever:
                 return False
             self.generation = generation
             self.store.reopen()
-            self._follow(self.store.trusted_versions(), whole=False)
+            self._follow()
             return True
         finally:
             self._lock.release()
 
-    def _follow(self, trusted: set[str], whole: bool) -> None:
+    def _follow(self) -> None:
         started = time.perf_counter()
-        added, gone = trusted - self.trusted, self.trusted - trusted
-        # new dictionaries swapped in at the end: a query running meanwhile keeps a consistent view
-        texts = {i: t for i, t in self.texts.items() if self.metadata[i].get("doc_version") not in gone}
-        metadata = {i: self.metadata[i] for i in texts}
-        if whole:
-            chunk_pages = pages(self.store.chunks, include=["documents", "metadatas"])
-        else:
-            versions = sorted(added)
-            chunk_pages = (page for start in range(0, len(versions), 500) for page in pages(
-                self.store.chunks, where={"doc_version": {"$in": versions[start : start + 500]}},
-                include=["documents", "metadatas"]))
-            self.untrusted = self.untrusted or 1  # unknown now: keep filtering by version
-        for page in chunk_pages:
-            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
-                if meta and meta.get("doc_version") in added:  # a half-built document version is not served
-                    texts[chunk_id], metadata[chunk_id] = str(text), dict(meta)
-                else:
-                    self.untrusted += 1
-        by_value: dict[str, dict[str, list[str]]] = {key: {} for key in FILTER_KEYS}
-        spellings: dict[str, dict[str, set[str]]] = {key: {} for key in FILTER_KEYS}
-        for chunk_id, meta in metadata.items():  # folded filter value -> chunk ids and stored spellings
-            for key in FILTER_KEYS:
-                for field_name in (key, "initiative_id") if key == "initiative" else (key,):
-                    if meta.get(field_name):
-                        folded = fold(str(meta[field_name]))
-                        by_value[key].setdefault(folded, []).append(chunk_id)
-                        spellings[key].setdefault(folded, set()).add(str(meta[field_name]))
-        self.timings["chunks_load_ms"] = (time.perf_counter() - started) * 1000
-        started = time.perf_counter()
-        served: dict[str, int] = {}
-        for meta in metadata.values():
-            served[str(meta["doc_version"])] = served.get(str(meta["doc_version"]), 0) + 1
-        synced, _ = self.lexical.sync(served, ((i, texts[i], m) for i, m in metadata.items()))
+        records = self.store.records_by_source()
+        served = {r.doc_version: r.chunks for r in records.values()}
+        held = self.lexical.versions()
+        missing = sorted(v for v, count in served.items() if held.get(v) != count)
+        synced, _ = self.lexical.sync(served, self.chunks_of(missing))
         self.timings["lexical_build_ms" if synced else "lexical_load_ms"] = (time.perf_counter() - started) * 1000
-        self.texts, self.metadata, self.by_value, self.spellings = texts, metadata, by_value, spellings
-        self.trusted = trusted
-        if added or gone:
-            self._use = None  # rebuilt from its on-disk cache: only the new passages are encoded
+        # chunks Chroma holds beyond the served ones belong to unfinished builds (or another process's new ones)
+        self.untrusted = max(0, self.store.chunks.count() - sum(served.values()))
+        self.records, self.trusted = records, set(served)
+        self.timings["chunks_load_ms"] = (time.perf_counter() - started) * 1000
+
+    def chunks_of(self, versions: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(chunk id, text, metadata) of the chunks of ``versions`` (every served one when None), read
+        from Chroma in pages: for the derived indexes, which take in a document version once."""
+        wanted = sorted(self.trusted if versions is None else versions)
+        for start in range(0, len(wanted), 500):
+            where = {"doc_version": {"$in": wanted[start : start + 500]}}
+            for page in pages(self.store.chunks, where=where, include=["documents", "metadatas"]):
+                for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                    if meta:
+                        yield str(chunk_id), str(text), dict(meta)
+
+    def passages(self, ids: Sequence[str]) -> list[Passage]:
+        """The served passages among ``ids``, in that order: fetched from Chroma, the last few thousand kept."""
+        wanted = list(dict.fromkeys(ids))
+        fetch = [i for i in wanted if i not in self._kept]
+        for page in pages(self.store.chunks, ids=fetch, include=["documents", "metadatas"]) if fetch else ():
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                if meta:
+                    self._kept[str(chunk_id)] = (str(text), dict(meta))
+        found = []
+        for chunk_id in wanted:
+            if chunk_id in self._kept:
+                self._kept.move_to_end(chunk_id)
+                text, meta = self._kept[chunk_id]
+                if meta.get("doc_version") in self.trusted:  # a half-built or removed version is not served
+                    found.append(Passage(chunk_id, text, dict(meta)))
+        while len(self._kept) > KEPT_PASSAGES:
+            self._kept.popitem(last=False)
+        return found
+
+    def texts_with(self, phrase: str, limit: int = 500) -> list[str]:
+        """Texts of served passages that may write ``phrase`` (they hold all its analysed words)."""
+        return [p.text for p in self.passages(self.lexical.containing(phrase, limit))]
+
+    def writes(self, phrase: str) -> bool:
+        """Whether some served passage writes ``phrase`` (case, accents and dashes aside)."""
+        wanted, ids = fold(phrase), self.lexical.containing(phrase)
+        for start in range(0, len(ids), 50):  # the first few candidates usually settle it
+            if any(wanted in fold(p.text) for p in self.passages(ids[start : start + 50])):
+                return True
+        return False
+
+    def passages_where(self, where: Mapping[str, Any], filters: Mapping[str, Sequence[str]] | None = None,
+                       limit: int = 5_000) -> list[Passage]:
+        """Served passages matching a Chroma ``where`` (and ``filters``), in store order, at most ``limit``."""
+        clauses = [dict(where), {"doc_version": {"$in": sorted(self.trusted)}}]
+        if (filtered := self.where(filters, versions=False)) is not None:
+            clauses.append(filtered)
+        found: list[Passage] = []
+        if not self.trusted:
+            return found
+        for page in pages(self.store.chunks, where={"$and": clauses}, include=["documents", "metadatas"]):
+            found += [Passage(str(i), str(t), dict(m)) for i, t, m in
+                      zip(page["ids"], page["documents"], page["metadatas"], strict=True) if m]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def initiative_passages(self, initiative_id: str) -> list[Passage]:
+        """An initiative's passages in reading order."""
+        found = self.passages_where({"initiative_id": initiative_id})
+        return sorted(found, key=lambda p: int(p.get("position") or 0))
 
     @property
     def use(self) -> UseIndex:
-        """Built on first use: a lexical-only or dense-only caller does not pay for it."""
+        """Brought up to date on first use after a change: a lexical-only or dense-only caller does not pay."""
         if self._use is None:
+            vectors = VectorFile(self.store.folder / "derived" / f"{self.store.collection_name}-use")
+            vectors.import_npz(self.store.folder / "derived" / f"{self.store.collection_name}-use.npz", "hashes")
+            self._use = UseIndex(self.lexical.path, vectors)
+        if self._use_versions != self.trusted:
             started = time.perf_counter()
-            ids = list(self.texts)
-            texts = [lexical_text(self.texts[i], self.metadata[i]) for i in ids]
-            self._use = UseIndex(ids, texts, self.store.folder / "derived" / f"{self.store.collection_name}-use.npz")
+            served = {r.doc_version: r.chunks for r in self.records.values()}
+            held = self._use.versions()
+            self._use.sync(served, self.chunks_of([v for v, n in served.items() if held.get(v) != n]))
+            self._use_versions = set(self.trusted)
             self.timings["use_load_ms"] = (time.perf_counter() - started) * 1000
         return self._use
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return self.lexical.chunk_count
 
-    def allowed(self, filters: Mapping[str, Sequence[str]] | None) -> set[str] | None:
-        """Candidate ids, or None when every served chunk is a candidate (read from the value index)."""
-        if not filters:
-            return None
-        chosen: set[str] | None = None
-        for key, values in filters.items():
-            ids = {i for value in values for i in self.by_value.get(key, {}).get(fold(value), [])}
-            chosen = ids if chosen is None else chosen & ids
-        return chosen or set()
-
-    def where(self, filters: Mapping[str, Sequence[str]] | None) -> dict[str, Any] | None:
-        """The Chroma ``where`` clause for ``filters``: folded values mapped back to their stored spellings."""
+    def where(self, filters: Mapping[str, Sequence[str]] | None, versions: bool = True) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause for ``filters``: folded values mapped back to their stored spellings
+        (and, while unfinished builds are stored, ``versions``: the served versions only)."""
         clauses: list[dict[str, Any]] = []
-        if self.untrusted:
+        if versions and self.untrusted:
             clauses.append({"doc_version": {"$in": sorted(self.trusted)}})
         for key, values in (filters or {}).items():
-            spelled = sorted({s for v in values for s in self.spellings.get(key, {}).get(fold(v), set())})
+            spelled = self.lexical.spellings(key, values)
             if key == "initiative":
+                spelled = sorted({*spelled, *self.lexical.spellings("initiative_id", values)})
                 clauses.append({"$or": [{"initiative": {"$in": spelled}}, {"initiative_id": {"$in": spelled}}]})
             else:
                 clauses.append({key: {"$in": spelled}})
@@ -169,45 +194,46 @@ class HybridRetriever:
         typo (``region=Bretagne``) must not look like a corpus that has nothing to say."""
         for key, values in (filters or {}).items():
             for value in values:
-                if fold(value) not in self.by_value.get(key, {}):
-                    valid = sorted({str(meta[key]) for meta in self.metadata.values() if meta.get(key)})
+                known = self.lexical.spellings(key, [value])
+                if key == "initiative":
+                    known += self.lexical.spellings("initiative_id", [value])
+                if not known:
+                    valid = self.lexical.spellings(key)
                     listed = " ; ".join(valid[:40]) + (" ; …" if len(valid) > 40 else "")
                     raise NoMatchError(f"aucun passage pour le filtre {key}={value} ; valeurs possibles : "
                                        + (listed or "aucune dans cette base"))
 
-    def dense(self, question: str, allowed: set[str] | None, limit: int = CANDIDATES,
+    def dense(self, question: str, limit: int = CANDIDATES,
               filters: Mapping[str, Sequence[str]] | None = None) -> list[tuple[str, float]]:
-        """e5 neighbours among ``allowed`` (the chunks ``filters`` select, pushed down as a ``where``)."""
-        if allowed is not None and not allowed:
+        """e5 neighbours among the chunks ``filters`` select (pushed down as a ``where``)."""
+        available = self.lexical.count(filters) if filters else len(self)
+        if not available:
             return []
         vector = self.store.embedder.embed_query(question)
-        got = self.store.chunks.query(
-            query_embeddings=[vector], n_results=min(limit, len(allowed) if allowed is not None else len(self.texts)),
-            where=self.where(filters), include=["distances"],
-        )
-        pairs = zip(got["ids"][0], (got["distances"] or [[]])[0], strict=True)
-        # ids another process wrote after this retriever loaded are unknown here: skip, don't crash
-        return [(i, 1.0 - float(d)) for i, d in pairs if i in self.texts]
+        got = self.store.chunks.query(query_embeddings=[vector], n_results=min(limit, available),
+                                      where=self.where(filters), include=["distances"])
+        return [(str(i), 1.0 - float(d)) for i, d in zip(got["ids"][0], (got["distances"] or [[]])[0], strict=True)]
 
     def search(self, question: str, k: int = 5, filters: Mapping[str, Sequence[str]] | None = None,
                mode: Mode = "hybrid") -> list[Passage]:
         self.follow()
-        if not self.texts:
+        if not len(self):
             raise StoreError("la base est vide : lancez « quartiers ingest » pour indexer le corpus")
-        allowed = self.allowed(filters)
         rankings: dict[str, list[tuple[str, float]]] = {}
         sides = [side for side, weight in self.weights.items() if weight > 0] if mode == "hybrid" else [mode]
         if "dense" in sides:
-            rankings["dense"] = self.dense(question, allowed, filters=filters)
-        if "lexical" in sides:  # chunks another process indexed after this load are not served yet
-            found = self.lexical.search(question, filters, CANDIDATES + 10)
-            rankings["lexical"] = [(i, score) for i, score in found if i in self.texts][:CANDIDATES]
+            rankings["dense"] = self.dense(question, filters=filters)
+        if "lexical" in sides:
+            rankings["lexical"] = self.lexical.search(question, filters, CANDIDATES + 10)
         if "use" in sides:
-            rankings["use"] = self.use.search(question, allowed, CANDIDATES)
+            rankings["use"] = self.use.search(question, filters, CANDIDATES + 10)
+        # ids another process indexed or removed since this process looked are not served: skipped
+        served = {p.chunk_id: p for p in self.passages([i for r in rankings.values() for i, _ in r])}
         fused: dict[str, Passage] = {}
         for side, ranking in rankings.items():
-            for rank, (chunk_id, _) in enumerate(ranking, start=1):
-                passage = fused.setdefault(chunk_id, Passage(chunk_id, self.texts[chunk_id], self.metadata[chunk_id]))
+            kept = [i for i, _ in ranking if i in served][:CANDIDATES]
+            for rank, chunk_id in enumerate(kept, start=1):
+                passage = fused.setdefault(chunk_id, served[chunk_id])
                 passage.score += self.weights.get(side, 1.0) / (self.rrf_k + rank)
                 passage.ranks[side] = rank
         ranked = sorted(fused.values(), key=lambda p: (-p.score, min(p.ranks.values())))[:k]

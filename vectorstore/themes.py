@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vectorstore.lexical import fingerprint
-from vectorstore.paging import get_all
+from vectorstore.paging import pages
 
 if TYPE_CHECKING:
     from vectorstore.retriever import HybridRetriever
@@ -118,24 +118,31 @@ def _centred(similarity: np.ndarray) -> np.ndarray:
 
 
 def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.ndarray]]:
-    """Per initiative, one (centred) score per theme in ``THEMES`` order: the best of its passages."""
-    ids = list(retriever.texts)
-    if not ids:
+    """Per initiative, one (centred) score per theme in ``THEMES`` order: the best of its passages.
+    Every served passage is read, a page at a time (the centring is over the whole corpus)."""
+    if not len(retriever):
         return list(THEMES), {}
-    descriptions = [description for _, description in THEMES.values()]
-    embedder = retriever.store.embedder
-    got = get_all(retriever.store.chunks, ids=ids, include=["embeddings"])
-    stored = dict(zip(got["ids"], got["embeddings"], strict=True))
-    dense = _normalised(np.asarray([stored[i] for i in ids], dtype=np.float32))
-    queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
     from vectorstore.use_index import encode
 
+    descriptions = [description for _, description in THEMES.values()]
+    embedder = retriever.store.embedder
+    queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
+    described = encode(descriptions).T
     use = retriever.use
-    use_rows = use.matrix[[use.position[i] for i in ids]]
-    similarity = (_centred(dense @ queries.T) + _centred(use_rows @ encode(descriptions).T)) / 2
+    dense_parts, use_parts, initiatives = [], [], []
+    versions = sorted(retriever.trusted)
+    for start in range(0, len(versions), 500):
+        where = {"doc_version": {"$in": versions[start : start + 500]}}
+        for page in pages(retriever.store.chunks, where=where, include=["embeddings", "metadatas"]):
+            stored = use.vectors_of(page["ids"])
+            kept = [n for n, i in enumerate(page["ids"]) if i in stored]
+            dense_parts.append(_normalised(np.asarray([page["embeddings"][n] for n in kept], dtype=np.float32))
+                               @ queries.T)
+            use_parts.append(np.asarray([stored[page["ids"][n]] for n in kept], dtype=np.float32) @ described)
+            initiatives += [(page["metadatas"][n] or {}).get("initiative_id") for n in kept]
+    similarity = (_centred(np.concatenate(dense_parts)) + _centred(np.concatenate(use_parts))) / 2
     per_initiative: dict[str, list[int]] = {}
-    for row, chunk_id in enumerate(ids):
-        initiative = retriever.metadata[chunk_id].get("initiative_id")
+    for row, initiative in enumerate(initiatives):
         if initiative:
             per_initiative.setdefault(str(initiative), []).append(row)
     return list(THEMES), {k: similarity[rows].max(axis=0) for k, rows in per_initiative.items()}

@@ -5,6 +5,8 @@ and initiatives it holds, precedent search, uploads, removals and feedback.
 The web modules reach the store and the retriever only through here. What a page load reads (the store's
 summary, which documents have a stored copy) is computed once per change of the store, not once per table
 or per streamed sentence: this process is the store's writer, so its own writes are what invalidate it.
+An upload or a removal keeps the loaded retriever and assistants: they take in the new or removed
+document version alone (the lexical, USE and sentence indexes are updated one version at a time).
 It decides nothing about retrieval or answers.
 """
 
@@ -53,12 +55,18 @@ class Service:
         self.settings = settings
         self.store = build_store(settings)
         self._lock = threading.Lock()  # one writer at a time; readers keep the assistant they got
+        self._retriever: HybridRetriever | None = None
+        self._assistants: dict[str, Assistant] = {}  # by answerer, all over the one retriever
         self._changed()
 
     def _changed(self) -> None:
-        """Forget everything derived from the store's content (after a write of this process)."""
-        self._retriever: HybridRetriever | None = None
-        self._assistants: dict[str, Assistant] = {}  # by answerer, all over the one retriever
+        """After a write of this process: what a page load reads is recomputed; the retriever and the
+        assistants take in the change incrementally (readers follow writers), they are not rebuilt."""
+        if self._assistants:
+            for assistant in self._assistants.values():
+                assistant.refresh()
+        elif self._retriever is not None:
+            self._retriever.follow(every_s=0)
         self._summary: dict[str, Any] | None = None
         self._stored_files: dict[str, Path] | None = None
 
@@ -122,10 +130,7 @@ class Service:
 
     def initiative_passages(self, initiative_id: str) -> list[Passage]:
         """An initiative's passages in reading order."""
-        retriever = self.retriever()
-        found = [Passage(i, retriever.texts[i], m) for i, m in retriever.metadata.items()
-                 if m.get("initiative_id") == initiative_id]
-        return sorted(found, key=lambda p: int(p.get("position") or 0))
+        return self.retriever().initiative_passages(initiative_id)
 
     def precedents(self, theme: str, k: int = 15, filters: dict[str, list[str]] | None = None) -> list[Precedent]:
         """``vectorstore.precedents.find_precedents`` on this process' retriever."""

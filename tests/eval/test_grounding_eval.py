@@ -30,12 +30,12 @@ def test_the_independent_check_wants_the_quote_and_its_figures_in_the_passage() 
 
 def test_the_gate_fails_when_retrieval_returns_random_passages(built_store: Path) -> None:
     assistant = Assistant(Store(built_store))
-    texts, metadata = assistant.retriever.texts, assistant.retriever.metadata
+    stored = {chunk_id: (text, meta) for chunk_id, text, meta in assistant.retriever.chunks_of()}
     rng = random.Random(7)
 
     def random_passages(question: str, k: int = 5, **_: object) -> list[Passage]:
-        chosen = rng.sample(sorted(texts), k)
-        return [Passage(i, texts[i], metadata[i], score=0.1, rank=r) for r, i in enumerate(chosen, start=1)]
+        chosen = rng.sample(sorted(stored), k)
+        return [Passage(i, *stored[i], score=0.1, rank=r) for r, i in enumerate(chosen, start=1)]
 
     assistant.retriever.search = random_passages  # type: ignore[method-assign,assignment]
     report = run(assistant, stratified_subset(load_items(), 60), "extractive", {})

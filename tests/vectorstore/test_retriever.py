@@ -75,7 +75,7 @@ def test_precedents_for_food_aid_list_the_four_initiatives(built_store: Path) ->
 
 def open_text(store: Path) -> str:
     retriever = HybridRetriever(Store(store))
-    return "\n".join(retriever.texts.values())
+    return "\n".join(text for _, text, _ in retriever.chunks_of())
 
 
 def test_langchain_face_returns_documents_with_passage_metadata(built_store: Path) -> None:
@@ -108,7 +108,7 @@ def test_chunks_of_a_document_without_its_completion_record_are_not_served(store
     client = chromadb.PersistentClient(path=str(store_copy / "chroma"), settings=settings)
     client.get_collection("quartiers-documents").delete(ids=["illustrations.md"])  # as if killed before the record
     retriever = HybridRetriever(Store(store_copy))
-    assert all(meta["source"] != "illustrations.md" for meta in retriever.metadata.values())
+    assert all(meta["source"] != "illustrations.md" for _, _, meta in retriever.chunks_of())
     assert all(p.get("source") != "illustrations.md" for p in retriever.search("Halte du Cœur", k=10, mode="dense"))
     for mode in ("dense", "lexical", "use"):  # filters pushed down beside the unfinished chunks
         passages = retriever.search("aide alimentaire", k=10, filters={"region": ["occitanie"]}, mode=mode)  # type: ignore[arg-type]

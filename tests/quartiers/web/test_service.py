@@ -155,3 +155,20 @@ def test_filter_choices_offer_each_region_once(built_store: Path) -> None:
     regions = Service(Settings(store=built_store)).filter_choices()["region"]
     bretagne = [r for r in regions if r.startswith("Bretagne")]
     assert len(bretagne) == 1 and "Occitanie" in regions
+
+
+def test_the_app_answers_about_a_just_uploaded_document_without_reloading(one_note: Service, tmp_path: Path) -> None:
+    assistant = one_note.assistant()
+    retriever = one_note.retriever()
+    assert assistant.answer("Combien de familles accueille le verger de Plouguerneau ?").refused
+    orchard = tmp_path / "verger.md"
+    orchard.write_text("# Vergers\n\nLe verger solidaire de Plouguerneau nourrit 54 familles du quartier.\n",
+                       encoding="utf-8")
+    assert [f.status for f in one_note.ingest_uploads([(orchard, "verger.md")]).files] == ["added"]
+    assert one_note.assistant() is assistant and one_note.retriever() is retriever  # kept, brought up to date
+    answer = one_note.assistant().answer("Combien de familles nourrit le verger de Plouguerneau ?")
+    assert not answer.refused and "54 familles" in answer.answer
+    assert {c.source for c in answer.citations} == {"verger.md"}
+    assert one_note.remove("verger.md") > 0
+    assert one_note.assistant() is assistant
+    assert one_note.assistant().answer("Combien de familles nourrit le verger de Plouguerneau ?").refused

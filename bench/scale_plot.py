@@ -1,0 +1,57 @@
+"""The scale curve as a picture, and the 1M-chunk figures estimated from the measured growth.
+
+    .venv/bin/python -m bench.scale_plot ROWS.jsonl OUT.png   # ROWS: ``bench.scale --json``'s output
+
+Each figure is fitted as ``a + b × chunks`` by least squares over the measured sizes (what grows with the
+corpus grows about linearly: pages read, rows scanned) and read off at one million chunks; with two
+sizes only, the line through them. An estimate on paper, printed beside the measured rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FIGURES = {"first_answer_s": "première réponse (s)", "rss_mb": "mémoire résidente (Mo)",
+           "ask_p95_ms": "ask p95 (ms)", "add_one_s": "ajout d'un document (s)", "disk_mb": "disque (Mo)"}
+MILLION = 1_000_000
+
+
+def estimate(rows: list[dict[str, Any]], figure: str, chunks: int = MILLION) -> float:
+    sizes = np.array([r["chunks"] for r in rows], dtype=float)
+    values = np.array([r[figure] for r in rows], dtype=float)
+    slope, intercept = np.polyfit(sizes, values, 1) if len(rows) > 1 else (0.0, float(values[0]))
+    return round(float(intercept + slope * chunks), 1)
+
+
+def plot(rows: list[dict[str, Any]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, len(FIGURES), figsize=(4 * len(FIGURES), 3.4))
+    sizes = [r["chunks"] for r in rows]
+    for axis, (name, label) in zip(axes, FIGURES.items(), strict=True):
+        axis.plot(sizes, [r[name] for r in rows], "o-", label="mesuré")
+        axis.plot([sizes[-1], MILLION], [rows[-1][name], estimate(rows, name)], "--", color="grey", label="estimé")
+        axis.set_xscale("log")
+        axis.set_title(label, fontsize=10)
+        axis.set_xlabel("passages")
+    axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(out, dpi=90)
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in Path(sys.argv[1]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    plot(rows, Path(sys.argv[2]))
+    print(json.dumps({"chunks": MILLION, **{name: estimate(rows, name) for name in FIGURES}}))
+
+
+if __name__ == "__main__":
+    main()
