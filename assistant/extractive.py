@@ -19,11 +19,13 @@ import numpy as np
 from assistant.injection import is_instruction
 from assistant.lead_in import Prepositions, lead_in
 from assistant.model import Citation
+from assistant.parts import best_per_part, part_scores, question_parts
 from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
 from assistant.terms import is_english, key_terms, present
 from ingest.chunking import sentence_spans
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
+from vectorstore.use_index import encode
 
 _HOW_QUESTION = re.compile(r"^\s*(comment|how|de quelle manière|quelles? (?:modalités|organisation))\b", re.I)
 _PRECEDENT_QUESTION = re.compile(
@@ -90,6 +92,8 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
     for candidate, similarity in zip(candidates, similarities, strict=True):
         candidate.use = float(similarity)
     use_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.use))}
+    parts = question_parts(focus)
+    part_best = set(best_per_part(part_scores(parts, candidates, vectors, encode(parts)))) if len(parts) > 1 else set()
     lexical_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.score))}
     for index, candidate in enumerate(candidates):
         text, passage = candidate.text, candidate.passage
@@ -112,6 +116,9 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
             "previous_lexical": previous.score if previous else 0.0,
             "introduces_list": float(text.rstrip().endswith(":")),
             "use_rank": 1.0 / use_rank[id(candidate)], "lexical_rank": 1.0 / lexical_rank[id(candidate)],
+            # the best match of one part of a question of several ("…urbaine, et pour une commune rurale ?"):
+            # ``select`` quotes one per part (not a model feature: as one, it lowered held-out recall)
+            "part_best": float(index in part_best),
         }
 
 
@@ -139,11 +146,17 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
         floor = options["floor"]  # within the initiative, every sentence is on topic
     if precedent:
         floor = options["floor"]  # precedents are several initiatives: the best of each, not only the closest
+    parts = [c for c in candidates if c.features.get("part_best")]
+    if parts:  # a question of several parts: each part's best match comes right after the best sentence
+        limit = max(limit, len(parts))
+        marked = {id(c) for c in parts}
+        candidates = [candidates[0], *(c for c in parts if c is not candidates[0]),
+                      *(c for c in candidates[1:] if id(c) not in marked)]
     chosen: list[Candidate] = []
     groups: dict[str, int] = {}
     units = 0  # quotes counted against the limit: a list counts once with its announcement
     for candidate in candidates:
-        if chosen and candidate.probability < floor:
+        if chosen and candidate.probability < floor and not any(candidate is c for c in parts):
             break
         if any(candidate is other or _overlap(candidate.terms, other.terms) > 0.6 for other in chosen):
             continue
@@ -171,8 +184,8 @@ def with_list(candidate: Candidate, in_order: list[Candidate]) -> list[Candidate
     quoted, words = [candidate], len(candidate.text.split())
     for item in following:
         words += len(item.text.split())
-        if words > LIST_WORDS:
-            break
+        if words > LIST_WORDS and len(quoted) > 1:
+            break  # the first item always comes: an announcement alone answers nothing
         quoted.append(item)
     return quoted
 

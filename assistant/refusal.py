@@ -12,11 +12,18 @@ The decision is one calibrated probability (``answerability``); these are some o
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from assistant.scorer import asked_kind, holds_kind
 from assistant.terms import entities, is_english, present, topic_terms
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
+
+_MONTHS = ("janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|january|february|"
+           "march|april|june|july|august|september|october|november|december")
+# a month and its year name a time as precisely as a place ("du deuxième confinement de novembre 2020"): a
+# passage from another month of that year does not answer
+_MONTH_YEAR = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b", re.I)
 
 
 def missing_entities(question: str, passages: list[Passage]) -> list[str]:
@@ -25,7 +32,8 @@ def missing_entities(question: str, passages: list[Passage]) -> list[str]:
                                   p.get("region"), p.get("resource_centre"), p.get("title")) if v)
         for p in passages
     )
-    return [entity for entity in entities(question) if not present(entity, haystack)]
+    named = [*entities(question), *(m.group(0) for m in _MONTH_YEAR.finditer(question))]
+    return [entity for entity in named if not present(entity, haystack)]
 
 
 def topic_uncovered(question: str, quoted: list[str]) -> bool:
@@ -81,17 +89,43 @@ _DATE_NOUN = re.compile(r"\bdate\s+(?P<noun>(?!de\b|du\b|d['’])[\w-]+)", re.I)
 _ADJECTIVE = re.compile(r"^[a-zà-ÿ-]+(?:al|ale|aux|el|elle|els|ien|ienne|en|enne|if|ive|ique|aire|oyen|oyenne)$")
 
 
-def _qualifiers(question: str, end: int) -> set[str]:
-    """Stems of the adjectives right after a measure noun (up to two)."""
+# a measure per unit ("le coût au mètre carré", "le montant par hectare"): a figure for the whole is another
+# figure. The unit is written out or as its symbol.
+_PER_UNIT = re.compile(r"^\s*(?:au|à\s+la|à\s+l['’]|par|per)\s*(?P<unit>[\w-]+(?:\s+carrés?|\s+cubes?)?)", re.I)
+_UNIT_SYMBOLS = {"metr carr": r"m²|m2\b", "metr cub": r"m³|m3\b", "hectar": r"\d\s*ha\b", "kilometr": r"\bkm\b",
+                 "heur": r"\d\s*h\b", "mwh": r"mwh", "kwh": r"kwh"}
+
+
+class Unit(NamedTuple):
+    stems: set[str]  # the unit written out ("mètre carré")
+    symbol: re.Pattern[str] | None  # or as its symbol ("m²")
+
+
+def _qualifiers(question: str, end: int) -> tuple[set[str], Unit | None]:
+    """Stems of the adjectives right after a measure noun (up to two), and the unit it is asked per."""
     found: set[str] = set()
-    for word in question[end:].split()[:2]:
+    rest = question[end:]
+    for word in rest.split()[:2]:
         if not _ADJECTIVE.match(word.lower()):
             break
         found |= set(analyse(word))
-    return found
+        rest = rest.split(word, 1)[1]
+    unit = _PER_UNIT.match(rest)
+    if unit is None:
+        return found, None
+    stems = analyse(unit.group("unit"))
+    symbol = _UNIT_SYMBOLS.get(" ".join(stems))
+    return found, Unit(set(stems), re.compile(symbol, re.I) if symbol else None)
 
 
-def asked_head(question: str) -> tuple[set[str], list[re.Pattern[str]], set[str]] | None:
+class Head(NamedTuple):
+    stems: set[str]  # what is asked of: « ministre », « décès », « coût »
+    forms: list[re.Pattern[str]]  # the measure's usual written forms
+    qualifiers: set[str]  # adjectives that make it another figure: « national »
+    unit: Unit | None = None  # the unit it is asked per: « au mètre carré »
+
+
+def asked_head(question: str) -> Head | None:
     """What a precise French question asks the figure, date or name *of*: the noun after "qui est le…" or
     "le nom du…" (« le ministre »), after "date…" (« la date limite »), or what is counted or measured
     (« combien de décès », « le budget »), with the measure's usual written forms (« 10,1 millions d'euros »).
@@ -101,14 +135,14 @@ def asked_head(question: str) -> tuple[set[str], list[re.Pattern[str]], set[str]
         return None
     if kind in ("name", "date"):
         match = (_WHO_NOUN if kind == "name" else _DATE_NOUN).search(question)
-        return (set(analyse(match.group("noun"))), [], set()) if match else None
+        return Head(set(analyse(match.group("noun"))), [], set()) if match else None
     quantity = _QUANTITY.search(question)
     if quantity is None:
         return None
     noun = quantity.group("counted") or quantity.group("measure")
     stems = set(analyse(noun)) if noun else set()
-    qualifiers = _qualifiers(question, quantity.end("measure")) if quantity.group("measure") else set()
-    return (stems, [_WRITTEN_AS[t] for t in stems if t in _WRITTEN_AS], qualifiers) if stems else None
+    qualifiers, unit = _qualifiers(question, quantity.end("measure")) if quantity.group("measure") else (set(), None)
+    return Head(stems, [_WRITTEN_AS[t] for t in stems if t in _WRITTEN_AS], qualifiers, unit) if stems else None
 
 
 def asked_thing_missing(question: str, sentences: list[str]) -> bool:
@@ -119,13 +153,16 @@ def asked_thing_missing(question: str, sentences: list[str]) -> bool:
     head = asked_head(question)
     if head is None:
         return False
-    stems, forms, qualifiers = head
+    stems, forms, qualifiers, unit = head
     kind = asked_kind(question)
+
+    def per_unit(sentence: str, words: set[str]) -> bool:
+        return unit is None or unit.stems <= words or bool(unit.symbol and unit.symbol.search(sentence))
 
     def answers(sentence: str) -> bool:
         words = set(analyse(sentence))
         return (holds_kind(kind, sentence, question) and bool(stems & words or any(f.search(sentence) for f in forms))
-                and qualifiers <= words)
+                and qualifiers <= words and per_unit(sentence, words))
 
     return not any(answers(s) for s in sentences)
 

@@ -37,7 +37,7 @@ from eval.grounding import fact_present
 MAX_MEDIAN_WORDS = 105  # the bound is 110: keep a margin for documents we have not seen
 MAX_FALSE_REFUSALS = 0.05
 GRID = {"ratio": (0.3, 0.5, 0.7, 0.9), "floor": (0.05, 0.2, 0.4), "precise": (2, 3), "factual": (3, 4),
-        "how": (4, 6)}
+        "how": (3, 4)}
 
 
 def _flat(names: tuple[str, ...], first: str) -> Logistic:

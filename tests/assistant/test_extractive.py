@@ -26,3 +26,14 @@ def test_a_sentence_announcing_a_list_is_quoted_with_the_list_that_follows_it() 
     assert checked.dropped == 0 and "Soutenir les coopérations" in checked.answer
     ordinary = next(c for c in candidates if c.text.startswith("Un autre"))
     assert with_list(ordinary, candidates) == [ordinary]
+
+
+def test_an_announcement_is_quoted_with_its_first_item_however_long() -> None:
+    item = ("faire confiance aux acteurs en proximité, s'autoriser à repenser les modalités d'intervention locale, "
+            + "reconnaître la participation citoyenne et cultiver des habitudes de travail partagé " * 5).strip() + "."
+    text = f"Ce cercle vertueux repose sur 3 piliers :\n\n{item}\n\nUn autre paragraphe porte ensuite sur autre chose."
+    passage = Passage("c1", text, {"section": "III"}, rank=1)
+    candidates = score_sentences("piliers", "piliers", [passage], {"pili": 1.0})
+    announcement = next(c for c in candidates if c.text.endswith(":"))
+    assert len(item.split()) > 60
+    assert [q.text for q in with_list(announcement, candidates)] == [announcement.text, item]

@@ -47,3 +47,23 @@ def test_a_precise_question_needs_its_own_figure_date_or_name_beside_what_it_is_
     # no noun to look for ("qui a financé…"), or English: left to the other signals
     assert not asked_thing_missing("Qui a financé la filière de masques ?", mentions)
     assert not asked_thing_missing("Who was the minister in charge of cities in 2020?", mentions)
+
+
+def test_a_figure_asked_per_unit_needs_that_unit_written_out_or_as_its_symbol() -> None:
+    from assistant.refusal import asked_thing_missing
+
+    question = "Quel est le coût global au mètre carré d'une toiture végétalisée ?"
+    # a ratio of costs is no cost per square metre
+    assert asked_thing_missing(question, ["Ce revêtement est 3 fois moins coûteux en coût global qu'un enrobé."])
+    assert not asked_thing_missing(question, ["Le coût global d'une toiture végétalisée est de 60 €/m² environ."])
+    assert not asked_thing_missing(question, ["Son coût global atteint 60 euros par mètre carré posé."])
+
+
+def test_a_month_and_year_the_passages_never_give_is_missing() -> None:
+    from assistant.refusal import missing_entities
+    from vectorstore.retriever import Passage
+
+    passages = [Passage("c1", "Les écoles de l'île étaient fermées depuis novembre 2019 ; en 2020, le confinement "
+                              "a suivi.", {"section": "Outre-mer"}, rank=1)]
+    assert missing_entities("Quel bilan tirer du confinement de novembre 2020 ?", passages) == ["novembre 2020"]
+    assert missing_entities("Qu'a-t-on fermé en novembre 2019 ?", passages) == []
