@@ -38,7 +38,8 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
     sizes = [r["chunks"] for r in rows]
     for axis, (name, label) in zip(axes, FIGURES.items(), strict=True):
         axis.plot(sizes, [r[name] for r in rows], "o-", label="mesuré")
-        axis.plot([sizes[-1], MILLION], [rows[-1][name], estimate(rows, name)], "--", color="grey", label="estimé")
+        if (guess := estimate(rows, name)) >= 0:  # a fit pulled below zero by a loaded run is no estimate
+            axis.plot([sizes[-1], MILLION], [rows[-1][name], guess], "--", color="grey", label="estimé")
         axis.set_xscale("log")
         axis.set_title(label, fontsize=10)
         axis.set_xlabel("passages")
@@ -48,7 +49,8 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
 
 
 def main() -> None:
-    rows = [json.loads(line) for line in Path(sys.argv[1]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()
+    rows = [row for line in lines if line.strip() and not (row := json.loads(line)).get("estimated")]
     plot(rows, Path(sys.argv[2]))
     print(json.dumps({"chunks": MILLION, **{name: estimate(rows, name) for name in FIGURES}}))
 

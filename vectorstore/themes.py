@@ -136,6 +136,8 @@ def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.nd
         for page in pages(retriever.store.chunks, where=where, include=["embeddings", "metadatas"]):
             stored = use.vectors_of(page["ids"])
             kept = [n for n, i in enumerate(page["ids"]) if i in stored]
+            if not kept:  # the empty last page of a store whose size is a multiple of the page
+                continue
             dense_parts.append(_normalised(np.asarray([page["embeddings"][n] for n in kept], dtype=np.float32))
                                @ queries.T)
             use_parts.append(np.asarray([stored[page["ids"][n]] for n in kept], dtype=np.float32) @ described)
