@@ -15,6 +15,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
+from assistant import injection
 from assistant.answerability import assess
 from assistant.condense import condense, is_follow_up
 from assistant.extractive import Candidate, compose, describe, idf_weights, is_how, score_sentences, select
@@ -68,6 +69,7 @@ class Assistant:
         texts, metadata = list(self.retriever.texts.values()), list(self.retriever.metadata.values())
         started = time.perf_counter()
         self.sentences = SentenceIndex(texts, store.folder / "derived" / f"{store.collection_name}-sentences.npz")
+        injection.vectors_from(self.sentences.matrix)  # the corpus' sentences are judged from their stored vectors
         self.retriever.timings["sentences_load_ms"] = (time.perf_counter() - started) * 1000
         headings = sorted({str(m.get(k)) for m in metadata for k in ("section", "initiative") if m.get(k)})
         # headings count as usage too: « … dans les Hautes-Pyrénées » is a title, not a passage's text
