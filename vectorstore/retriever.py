@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from quartiers.results import Passage  # re-exported: its old import path
 from vectorstore.keys import fold
-from vectorstore.lexical import LexicalIndex, lexical_text
+from vectorstore.lexical import LexicalIndex, index_path, lexical_text
 from vectorstore.paging import pages
 from vectorstore.store import Store, StoreError
 from vectorstore.use_index import UseIndex
@@ -64,7 +64,7 @@ class HybridRetriever:
         folder = self.store.folder / "lexical"
         for old in folder.glob(f"{self.store.collection_name}-*.json"):  # the former whole-corpus JSON cache
             old.unlink(missing_ok=True)
-        self.lexical = LexicalIndex(folder / f"{self.store.collection_name}.sqlite")
+        self.lexical = LexicalIndex(index_path(self.store.folder, self.store.collection_name))
         self._follow(self.store.trusted_versions(), whole=True)
 
     def follow(self, every_s: float = FOLLOW_EVERY_S) -> bool:
