@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, _clean_env, cli_command
+from tests.conftest import ROOT, _clean_env, cli_command, run_cli
 from tests.vectorstore.test_indexer import chunk_rows
 
-pytestmark = pytest.mark.slow  # 20 + 8 killed runs, each rerun to completion (about 5 minutes)
+pytestmark = pytest.mark.slow  # 20 + 8 killed runs, each rerun to completion (15 min on a loaded 2-core machine)
 RANDOM_KILLS = 20
 # (step, n): killed just before the n-th call of the step (tests/vectorstore/kill_at.py), in replacement order
 REPLACEMENT_STEPS = [("copy", 1), ("upsert", 1), ("upsert", 2), ("record", 1), ("delete", 1), ("unlink", 1),
@@ -33,9 +33,9 @@ def _ingest(document: Path, store: Path, kill_at: tuple[str, int] | None = None)
 
 
 def _completed(document: Path, store: Path) -> None:
-    process = _ingest(document, store)
-    _, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err.decode(errors="replace")
+    """The rerun, in this process (``quartiers.cli.main``): the same code path, without a cold start."""
+    done = run_cli("ingest", document, store=store)
+    assert done.returncode == 0, done.stderr
 
 
 def state(store: Path) -> dict[str, Any]:
