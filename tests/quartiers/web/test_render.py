@@ -91,6 +91,13 @@ def test_markdown_from_documents_is_shown_as_text() -> None:
     assert '<a href="#src-0-1">[1]</a>' in shown  # our own markers stay links
 
 
+def test_a_question_is_shown_as_typed_in_the_chat() -> None:
+    """The question goes to the chat's Markdown too: an image in it was fetched by the browser."""
+    shown = render.text_only("![x](http://h/q.png) Combien <img src=x onerror=alert(1)> [ici](http://h/q) ?")
+    assert "![" not in shown and "](" not in shown and "<img" not in shown
+    assert "\\!\\[x\\]\\(http://h/q.png\\)" in shown
+
+
 def test_sources_panel_states_the_documents_publisher_and_date() -> None:
     answer = _answer()
     answer.passages[0].metadata.update(publisher="Agence de l'eau Seine-Normandie", date="janvier 2024")
