@@ -21,10 +21,16 @@ def anchor(turn: int, n: int) -> str:
 _MARKDOWN = re.compile(r"([\\`*_\[\]()!#|~$])")
 
 
+# The chat's Markdown also turns bare addresses into live links (``http://…``, ``www.…``): an entity for
+# their punctuation keeps the characters on screen and leaves nothing to link.
+_AUTOLINK = re.compile(r"(?<=\w)(:)(?=//)|(?<=\bwww)(\.)", re.I)
+
+
 def text_only(text: str) -> str:
     """User or document text for the chat's Markdown, shown as typed: HTML and Markdown both escaped (a
-    question holding ``![x](http://…)`` fetches no image)."""
-    return _MARKDOWN.sub(r"\\\1", escape(text, quote=False))
+    question holding ``![x](http://…)`` fetches no image) and no address made a link."""
+    escaped = _MARKDOWN.sub(r"\\\1", escape(text, quote=False))
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", escaped)
 
 
 def plain(text: str, turn: int) -> str:
