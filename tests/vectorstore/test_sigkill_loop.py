@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import ROOT, _clean_env, cli_command, run_cli
 from tests.vectorstore.test_indexer import chunk_rows
 
-pytestmark = pytest.mark.slow  # 20 + 8 killed runs, each rerun to completion (15 min on a loaded 2-core machine)
+pytestmark = pytest.mark.slow  # 20 + 8 killed runs, each rerun to completion (7-15 min on 2 shared cores)
 RANDOM_KILLS = 20
 # (step, n): killed just before the n-th call of the step (tests/vectorstore/kill_at.py), in replacement order
 REPLACEMENT_STEPS = [("copy", 1), ("upsert", 1), ("upsert", 2), ("record", 1), ("delete", 1), ("unlink", 1),
