@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from assistant import injection
 from assistant.answer_state import AnswerState, timed
 from assistant.condense import condense, is_follow_up
 from assistant.extractive import Candidate, compose, describe, idf_weights, is_how, score_sentences, select
@@ -59,6 +60,7 @@ class Assistant:
         self.llm, self.unavailable = llm, unavailable
         self.scorer = scorer or load_scorer()
         self.sentences = SentenceIndex(store.folder, store.collection_name)
+        injection.vectors_from(self.sentences.matrix)  # the corpus' sentences are judged from their stored vectors
         self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
         self._derive()
         self.chain = (

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.injection import is_instruction
 from assistant.lead_in import Prepositions
 from assistant.model import Answer, Citation
 from assistant.terms import entities, present
@@ -141,6 +142,7 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
                           if _names_all(e, found.passages[e.key], named, " ".join(by_key.get(e.key, [])))]
         found.borderline = [e for e in found.borderline
                             if _names_all(e, found.passages[e.key], named, " ".join(by_key.get(e.key, [])))]
+    found.relevant = [e for e in found.relevant if not is_instruction(e.sentence)]  # never quoted
     if len(found.relevant) < 2:
         return None  # nothing matches, or one initiative answers: the factual answerer quotes it more fully
     paragraphs, citations, listed = [], [], []

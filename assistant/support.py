@@ -6,8 +6,9 @@ that address the model, plus their metadata: place, initiative, resource centre,
 - every figure (``450``, ``230 000``, ``10,1``), name (capitalised word, acronym), year and month in it
   is present there;
 - most of its content words are (``MIN_SUPPORT``), and none comes only from a sentence addressing the model;
-- it is a statement that shares a word with the question (a true sentence about something else is no
-  answer) and adds at least one (repeating the question is no answer either).
+- it is a statement, not an instruction (``assistant.injection``), that shares a word with the question
+  (a true sentence about something else is no answer) and adds at least one (repeating the question is no
+  answer either).
 Each cited passage then contributes its sentence that best supports the generated one, as the
 citation's quote: a string found verbatim in the passage.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.injection import instruction_spans
+from assistant.injection import instruction_spans, is_generated_instruction
 from assistant.terms import entities, present
 from ingest.chunking import sentence_spans
 from vectorstore.french import STOP_WORDS, analyse
@@ -140,6 +141,8 @@ def check(draft: Draft, passages: list[Passage], question: str, places: list[str
         return Checked(text, [], "longueur")
     if text.endswith("?"):
         return Checked(text, [], "question")
+    if is_generated_instruction(text):  # an instruction echoed from a passage, or the model's own
+        return Checked(text, [], "consigne adressée au modèle")
     words_analysed = analyse(text)
     terms = set(words_analysed)
     if len(words_analysed) >= 8 and len(terms) < 0.6 * len(words_analysed):

@@ -21,7 +21,8 @@ from tqdm import tqdm
 
 from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument
 from ingest.bounded import parse_file_within
-from vectorstore.ingest_lock import ingesting
+from vectorstore.ingest_lock import alone, ingesting
+from vectorstore.lexical import index_path, versions_at
 from vectorstore.signature import closest_document, signature
 from vectorstore.store import DocumentRecord, Store
 
@@ -80,7 +81,10 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, force: bool = False) -> IngestReport:
     """Ingest files and folders; ``force`` replaces a document even by a much poorer version of it."""
     with ingesting(store.folder):  # so that ``stats`` does not call this run's unfinished builds interrupted
-        return _ingest_paths(store, paths, progress, force)
+        report = _ingest_paths(store, paths, progress, force)
+    with alone(store.folder) as sole:  # no other run in progress: every copy no record names is a leftover
+        _remove_stray_copies(store, 0 if sole else STRAY_AFTER_S)
+    return report
 
 
 def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bool) -> IngestReport:
@@ -101,8 +105,7 @@ def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bo
             copy = store.documents_folder / record.stored_file
             if copy.exists():
                 report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
-    _remove_stray_copies(store)
-    if report.added or report.removed:
+    if report.added or report.removed or _derived_behind(store):
         from vectorstore.retriever import HybridRetriever
         from vectorstore.themes import initiative_themes
 
@@ -112,16 +115,24 @@ def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bo
     return report
 
 
-STRAY_AFTER_S = 600  # a copy no record names, older than this, was left by a run killed midway
+def _derived_behind(store: Store) -> bool:
+    """A run killed after its last write but before deriving leaves the derived indexes behind the
+    completion records: the rerun finds every document unchanged, and must still derive them."""
+    held = versions_at(index_path(store.folder, store.collection_name))
+    return held != {record.doc_version: record.chunks for record in store.records_by_source().values()}
 
 
-def _remove_stray_copies(store: Store) -> None:
+STRAY_AFTER_S = 600  # while another run goes on: a copy no record names, older than this, is a leftover
+
+
+def _remove_stray_copies(store: Store, older_than_s: float) -> None:
     """Delete stored copies that no completion record names (a kill after the old build's chunks went):
-    they would otherwise stay on disk and be served by URL. Recent ones may belong to a run in progress."""
+    they would otherwise stay on disk and be served by URL. While another ingestion runs, recent ones may
+    be its own, so only those older than ``older_than_s`` go."""
     named = {record.stored_file for record in store.records_by_source().values()}
     now = time.time()
     for copy in store.documents_folder.iterdir():
-        if copy.is_file() and copy.name not in named and now - copy.stat().st_mtime > STRAY_AFTER_S:
+        if copy.is_file() and copy.name not in named and now - copy.stat().st_mtime >= older_than_s:
             copy.unlink(missing_ok=True)
 
 

@@ -40,3 +40,20 @@ def ingestion_running(folder: Path) -> bool:
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
         return False
+
+
+@contextmanager
+def alone(folder: Path) -> Iterator[bool]:
+    """True, holding the lock exclusively (no ingestion can start meanwhile), when no ingestion runs on
+    the store; False at once otherwise. For the clean-up only the last of concurrent runs may do."""
+    path = Path(folder) / LOCK_NAME
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

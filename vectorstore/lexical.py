@@ -66,6 +66,23 @@ def filter_clause(filters: Mapping[str, Sequence[str]] | None) -> tuple[str, lis
     return "".join(f" AND {clause}" for clause in clauses), values
 
 
+def index_path(store_folder: Path, collection: str) -> Path:
+    return store_folder / "lexical" / f"{collection}.sqlite"
+
+
+def versions_at(path: Path) -> dict[str, int]:
+    """The document versions (→ chunk count) an index on disk holds, read without building anything."""
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(path, timeout=60)
+    try:
+        return dict(db.execute("SELECT doc_version, chunks FROM versions").fetchall())
+    except sqlite3.OperationalError:  # an index never written
+        return {}
+    finally:
+        db.close()
+
+
 class LexicalIndex:
     """``search`` ranks served chunk ids by BM25; ``document_frequency`` and ``chunk_count`` feed the answerer's
     idf; ``count``, ``spellings`` and ``containing`` answer what a reader needs of the corpus without loading it."""

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from quartiers.results import Passage, TermStatistics  # Passage re-exported: its old import path
 from vectorstore.keys import fold
-from vectorstore.lexical import LexicalIndex
+from vectorstore.lexical import LexicalIndex, index_path
 from vectorstore.paging import pages
 from vectorstore.store import DocumentRecord, Store, StoreError
 from vectorstore.use_index import UseIndex
@@ -57,7 +57,7 @@ class HybridRetriever:
         folder = self.store.folder / "lexical"
         for old in folder.glob(f"{self.store.collection_name}-*.json"):  # the former whole-corpus JSON cache
             old.unlink(missing_ok=True)
-        self.lexical = LexicalIndex(folder / f"{self.store.collection_name}.sqlite")
+        self.lexical = LexicalIndex(index_path(self.store.folder, self.store.collection_name))
         self._follow()
 
     def follow(self, every_s: float = FOLLOW_EVERY_S) -> bool:

@@ -7,7 +7,6 @@ so the sources panel, feedback and export work on any earlier answer, and follow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -47,7 +46,7 @@ class Chat:
         turn = len(answers)
         history = [[a.question, a.answer] for a in answers]
         working = render.pending_markdown([], turn) if answerer == "llm" else WORKING  # the model writes next
-        messages = [*messages, {"role": "user", "content": escape(question, quote=False)},
+        messages = [*messages, {"role": "user", "content": render.text_only(question)},
                     {"role": "assistant", "content": working}]
         yield "", messages, answers, self.panel(answers, turn - 1), turn - 1
         filters = {**self.filters(sources, regions, centres), **(extra or {})}
@@ -62,7 +61,7 @@ class Chat:
                     messages[-1] = {"role": "assistant", "content": render.pending_markdown(sentences, turn)}
                     yield "", messages, answers, self.panel(answers, turn - 1), turn - 1
         except Exception as error:  # the conversation goes on; the user sees what went wrong, in French
-            messages[-1] = {"role": "assistant", "content": f"**Erreur :** {escape(str(error), quote=False)}"}
+            messages[-1] = {"role": "assistant", "content": f"**Erreur :** {render.text_only(str(error))}"}
             yield question, messages, answers, self.panel(answers, turn - 1), turn - 1
             return
         yield "", messages, answers, self.panel(answers, turn), turn

@@ -21,16 +21,28 @@ def anchor(turn: int, n: int) -> str:
 _MARKDOWN = re.compile(r"([\\`*_\[\]()!#|~$])")
 
 
+# The chat's Markdown also turns bare addresses into live links (``http://…``, ``www.…``): an entity for
+# their punctuation keeps the characters on screen and leaves nothing to link.
+_AUTOLINK = re.compile(r"(?<=\w)(:)(?=//)|(?<=\bwww)(\.)", re.I)
+
+
+def text_only(text: str) -> str:
+    """User or document text for the chat's Markdown, shown as typed: HTML and Markdown both escaped (a
+    question holding ``![x](http://…)`` fetches no image) and no address made a link."""
+    escaped = _MARKDOWN.sub(r"\\\1", escape(text, quote=False))
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", escaped)
+
+
 def plain(text: str, turn: int) -> str:
     """Document text for the chat's Markdown: HTML and Markdown both escaped, so that a passage holding
     ``![logo](http://…)`` or ``[site](http://…)`` shows those characters (no image fetched, no live link)
     and the quote on screen is the stored quote; only our own ``[n]`` become links."""
     parts, cursor = [], 0
     for match in CITATION.finditer(text):
-        parts.append(_MARKDOWN.sub(r"\\\1", escape(text[cursor:match.start()], quote=False)))
+        parts.append(text_only(text[cursor:match.start()]))
         parts.append(f'<a href="#{anchor(turn, int(match.group(1)))}">[{match.group(1)}]</a>')
         cursor = match.end()
-    parts.append(_MARKDOWN.sub(r"\\\1", escape(text[cursor:], quote=False)))
+    parts.append(text_only(text[cursor:]))
     return "".join(parts)
 
 

@@ -82,16 +82,20 @@ def test_a_stray_copy_left_by_a_killed_run_is_removed_by_the_next(store_copy: Pa
     import time
 
     from vectorstore.indexer import STRAY_AFTER_S
+    from vectorstore.ingest_lock import ingesting
 
     stray = store_copy / "documents" / "quartiers" / "0123456789abcdef-stale.pdf"
     stray.write_bytes(b"%PDF-1.4 old build")
     old = time.time() - STRAY_AFTER_S - 60
     os.utime(stray, (old, old))
-    fresh = store_copy / "documents" / "quartiers" / "fedcba9876543210-running.pdf"  # a run in progress?
+    fresh = store_copy / "documents" / "quartiers" / "fedcba9876543210-running.pdf"  # another run's, in progress
     fresh.write_bytes(b"%PDF-1.4 being written")
-    code, _ = run_json("ingest", small_md, store=store_copy)
+    with ingesting(store_copy):  # that other run
+        code, _ = run_json("ingest", small_md, store=store_copy)
     assert code == 0
     assert not stray.exists() and fresh.exists()
     kept = {p.name for p in (store_copy / "documents" / "quartiers").iterdir()}
     code, stats = run_json("stats", store=store_copy)
-    assert len(kept) == len(stats["documents"]) + 1  # every document's copy, and the fresh one
+    assert len(kept) == len(stats["documents"]) + 1  # every document's copy, and the other run's
+    code, _ = run_json("ingest", small_md, store=store_copy)  # no other run now: a leftover, however recent
+    assert code == 0 and not fresh.exists()

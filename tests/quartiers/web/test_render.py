@@ -86,9 +86,17 @@ def test_exports_reuse_one_folder() -> None:
 def test_markdown_from_documents_is_shown_as_text() -> None:
     answer = Answer("Q ?", "Q ?", "« Voir ![logo](http://h/p.png) et [le site](http://x/y) *ici* » [1]", refused=False)
     shown = render.answer_markdown(answer, 0)
-    assert "\\!\\[logo\\]\\(http://h/p.png\\)" in shown and "\\[le site\\]\\(http://x/y\\)" in shown
+    assert "\\!\\[logo\\]\\(http&#58;//h/p.png\\)" in shown and "\\[le site\\]\\(http&#58;//x/y\\)" in shown
     assert "\\*ici\\*" in shown
     assert '<a href="#src-0-1">[1]</a>' in shown  # our own markers stay links
+
+
+def test_a_question_is_shown_as_typed_in_the_chat() -> None:
+    """The question goes to the chat's Markdown too: an image in it was fetched by the browser."""
+    shown = render.text_only("![x](http://h/q.png) Combien <img src=x onerror=alert(1)> [ici](http://h/q) ?")
+    assert "![" not in shown and "](" not in shown and "<img" not in shown
+    assert "\\!\\[x\\]\\(http&#58;//h/q.png\\)" in shown  # and no bare address left for the chat to link
+    assert render.text_only("voir www.exemple.fr") == "voir www&#46;exemple.fr"
 
 
 def test_sources_panel_states_the_documents_publisher_and_date() -> None:
