@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.pdf_maker import simple_pdf
-from tests.test_ui import CHROMIUM, ask, last_answer, open_page, running_app, shot
+from tests.ui_browser import CHROMIUM, ask, last_answer, open_page, running_app, shot
 
 pytestmark = pytest.mark.slow  # the real app in Chromium
 OUTSIDE = "evil.invalid"
