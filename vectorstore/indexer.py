@@ -13,7 +13,6 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,49 +21,14 @@ from tqdm import tqdm
 from ingest import PIPELINE_VERSION, SUPPORTED_SUFFIXES, Chunk, IngestError, ParsedDocument
 from ingest.bounded import parse_file_within
 from vectorstore.ingest_lock import alone, ingesting
-from vectorstore.lexical import index_path, versions_at
+from vectorstore.ingest_report import FileResult, IngestReport
 from vectorstore.signature import closest_document, signature
 from vectorstore.store import DocumentRecord, Store
+from vectorstore.upkeep import STRAY_AFTER_S, derived_behind, remove_stray_copies
+from vectorstore.upkeep import remove_sources as remove_sources  # re-exported: its former home
 
 BATCH = 8  # passages embedded at once
 WRITE_BATCH = 256  # passages whose vectors are all cached, upserted at once
-
-
-@dataclass
-class FileResult:
-    source: str
-    status: str  # added | unchanged | replaced | failed
-    chunks: int = 0
-    error: str | None = None
-    pages: int | None = None
-    embedded: int = 0  # chunks embedded by this run (the others came from the cache)
-    warnings: list[str] = field(default_factory=list)
-    title: str | None = None
-    publisher: str | None = None
-    date: str | None = None
-    extraction: dict[str, Any] | None = None  # the PDF extraction report (pages, extractors, glue...)
-
-
-@dataclass
-class IngestReport:
-    files: list[FileResult] = field(default_factory=list)
-    added: int = 0  # chunks written
-    unchanged: int = 0  # chunks of documents left as they were
-    removed: int = 0  # chunks deleted (older versions)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for f in self.files if f.status == "failed")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "files": [f.__dict__ for f in self.files],
-            "totals": {"added": self.added, "unchanged": self.unchanged, "removed": self.removed,
-                       "failed": self.failed, "files": len(self.files),
-                       "pages": sum(f.pages or 0 for f in self.files if f.status != "failed")},
-            "seconds": round(self.seconds, 2),
-        }
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -83,7 +47,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], progress: bool = True, for
     with ingesting(store.folder):  # so that ``stats`` does not call this run's unfinished builds interrupted
         report = _ingest_paths(store, paths, progress, force)
     with alone(store.folder) as sole:  # no other run in progress: every copy no record names is a leftover
-        _remove_stray_copies(store, 0 if sole else STRAY_AFTER_S)
+        remove_stray_copies(store, 0 if sole else STRAY_AFTER_S)
     return report
 
 
@@ -105,7 +69,7 @@ def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bo
             copy = store.documents_folder / record.stored_file
             if copy.exists():
                 report.files.append(_ingest_file(store, copy, records, report, progress, source=source))
-    if report.added or report.removed or _derived_behind(store):
+    if report.added or report.removed or derived_behind(store):
         from vectorstore.retriever import HybridRetriever
         from vectorstore.themes import initiative_themes
 
@@ -113,27 +77,6 @@ def _ingest_paths(store: Store, paths: Iterable[Path], progress: bool, force: bo
         initiative_themes(HybridRetriever(store))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _derived_behind(store: Store) -> bool:
-    """A run killed after its last write but before deriving leaves the derived indexes behind the
-    completion records: the rerun finds every document unchanged, and must still derive them."""
-    held = versions_at(index_path(store.folder, store.collection_name))
-    return held != {record.doc_version: record.chunks for record in store.records_by_source().values()}
-
-
-STRAY_AFTER_S = 600  # while another run goes on: a copy no record names, older than this, is a leftover
-
-
-def _remove_stray_copies(store: Store, older_than_s: float) -> None:
-    """Delete stored copies that no completion record names (a kill after the old build's chunks went):
-    they would otherwise stay on disk and be served by URL. While another ingestion runs, recent ones may
-    be its own, so only those older than ``older_than_s`` go."""
-    named = {record.stored_file for record in store.records_by_source().values()}
-    now = time.time()
-    for copy in store.documents_folder.iterdir():
-        if copy.is_file() and copy.name not in named and now - copy.stat().st_mtime >= older_than_s:
-            copy.unlink(missing_ok=True)
 
 
 def _is_current(store: Store, record: DocumentRecord) -> bool:
@@ -293,21 +236,3 @@ def _metadata(store: Store, document: ParsedDocument, version: str, chunk: Chunk
         if initiative.place:
             meta["place"] = initiative.place
     return meta
-
-
-def remove_sources(store: Store, sources: Iterable[str]) -> dict[str, int]:
-    """Delete documents and all their chunks; returns chunks removed per source (-1: unknown source)."""
-    records = store.records_by_source()
-    removed: dict[str, int] = {}
-    for source in sources:
-        ids = store.chunk_ids({"source": source})
-        record = records.get(source)
-        if record is None and not ids:
-            removed[source] = -1
-            continue
-        store.delete_record(source)  # first: a half-removed document must not count as ingested
-        store.delete_chunks(ids)
-        if record is not None:
-            (store.documents_folder / record.stored_file).unlink(missing_ok=True)
-        removed[source] = len(ids)
-    return removed

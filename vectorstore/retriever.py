@@ -17,6 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from quartiers.results import Passage, TermStatistics  # Passage re-exported: its old import path
+from vectorstore.filters import FILTER_KEYS as FILTER_KEYS  # re-exported: their former home
+from vectorstore.filters import FilterError as FilterError
+from vectorstore.filters import NoMatchError
+from vectorstore.filters import parse_filters as parse_filters
 from vectorstore.keys import fold
 from vectorstore.lexical import LexicalIndex, index_path
 from vectorstore.paging import pages
@@ -24,7 +28,6 @@ from vectorstore.store import DocumentRecord, Store, StoreError
 from vectorstore.use_index import UseIndex
 from vectorstore.vector_file import VectorFile
 
-FILTER_KEYS = ("source", "region", "resource_centre", "initiative")
 Mode = Literal["hybrid", "dense", "lexical", "use"]
 # Chosen on the tuning half of the question set (eval/retrieval.py): three signals, a top-heavy RRF.
 DEFAULT_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "use": 1.0}
@@ -244,24 +247,3 @@ class HybridRetriever:
     def term_statistics(self) -> TermStatistics:
         """The lexical side's counts for the answerer's idf (the served chunks, as BM25 counts them)."""
         return TermStatistics(self.lexical.document_frequency, len(self))
-
-
-class FilterError(ValueError):
-    """A malformed --filter: a usage error (exit code 2)."""
-
-
-class NoMatchError(Exception):
-    """A filter value that no stored passage has; the message lists the values that exist."""
-
-
-def parse_filters(pairs: Sequence[str]) -> dict[str, list[str]]:
-    """``["region=Occitanie", "region=Normandie"]`` → ``{"region": ["Occitanie", "Normandie"]}``."""
-    filters: dict[str, list[str]] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or key not in FILTER_KEYS or not value.strip():
-            keys = ", ".join(FILTER_KEYS)
-            raise FilterError(f"filtre « {pair} » invalide : attendu CLÉ=VALEUR avec CLÉ parmi {keys}")
-        filters.setdefault(key, []).append(value.strip())
-    return filters

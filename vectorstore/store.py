@@ -8,11 +8,9 @@ always supplied by us: Chroma never embeds (its default model would be downloade
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import threading
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
 from vectorstore.paging import get_all, pages
+from vectorstore.records import DocumentRecord, StoreError
 
 _RECORD_DIM = [1.0]
 # chromadb 1.5 binds one SQLite variable per returned row (or per id asked for) and SQLite allows 32,766:
@@ -29,49 +28,6 @@ _RECORD_DIM = [1.0]
 PAGE = 5_000  # document records need a vector; they are never searched by it
 # Chroma's rule (3-512 characters), leaving room for the "-documents" suffix of the records collection.
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,498}[A-Za-z0-9]$")
-
-
-class StoreError(Exception):
-    """A store that cannot serve this request; the message is shown to the user."""
-
-
-@dataclass
-class DocumentRecord:
-    source: str
-    title: str
-    sha256: str
-    kind: str
-    pages: int | None
-    chunks: int
-    pipeline_version: str
-    embedder: str
-    embedder_version: str
-    stored_file: str
-    initiatives: list[dict[str, Any]]
-    signature: list[int]
-    doc_version: str = ""  # the build whose chunks readers trust (see indexer.document_version)
-    publisher: str | None = None
-    date: str | None = None
-    extraction: dict[str, Any] | None = None  # how each page was read (PDFs): see ingest.pdf
-
-    def to_metadata(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
-        data["initiatives"] = json.dumps(self.initiatives, ensure_ascii=False)
-        data["signature"] = json.dumps(self.signature)
-        data["extraction"] = json.dumps(self.extraction or {}, ensure_ascii=False)
-        return data
-
-    @classmethod
-    def from_metadata(cls, data: dict[str, Any]) -> DocumentRecord:
-        fields = dict(data)
-        fields["initiatives"] = json.loads(str(fields.get("initiatives") or "[]"))
-        fields["signature"] = json.loads(str(fields.get("signature") or "[]"))
-        fields.setdefault("pages", None)
-        fields.setdefault("doc_version", "")
-        fields["extraction"] = json.loads(str(fields.get("extraction") or "{}")) or None
-        fields.setdefault("publisher", None)
-        fields.setdefault("date", None)
-        return cls(**{k: fields[k] for k in cls.__dataclass_fields__})
 
 
 class Store:
