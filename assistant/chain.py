@@ -176,7 +176,7 @@ class Assistant:
     def evidence(self, question: str, rewritten: str, passages: list[Passage]) -> tuple[list[Candidate], list[str]]:
         """Every sentence of the passages with its features, and the entities the question names."""
         counts = self.term_statistics()
-        weights = idf_weights(key_terms(rewritten), dict(counts.document_frequency), counts.chunks)
+        weights = idf_weights(key_terms(rewritten), counts.document_frequency, counts.chunks)  # read, never copied
         candidates = score_sentences(rewritten, question, passages, weights)
         focus_entities = entities(rewritten)
         vectors = self.sentences.matrix([c.text for c in candidates])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,7 +51,7 @@ class Candidate:
         return self.passage.text[self.start : self.end].strip()
 
 
-def idf_weights(terms: list[str], document_frequency: dict[str, int], documents: int) -> dict[str, float]:
+def idf_weights(terms: list[str], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
     return {t: math.log(1 + (documents - document_frequency.get(t, 0) + 0.5) / (document_frequency.get(t, 0) + 0.5))
             for t in terms}
 
