@@ -183,11 +183,18 @@ class Assistant:
         describe(candidates, rewritten, question, vectors, encode_query(rewritten), focus_entities)
         return candidates, focus_entities
 
+    def sentence_probabilities(self, question: str, rewritten: str, passages: list[Passage]) -> list[Candidate]:
+        """Every sentence of ``passages`` with the fitted sentence model's probability (a precedent entry's quote)."""
+        candidates, _ = self.evidence(question, rewritten, passages)
+        for candidate in candidates:
+            candidate.probability = self.scorer.sentence.probability(candidate.features)
+        return candidates
+
     def _answer(self, state: AnswerState) -> AnswerState:
         question, rewritten, passages = state.question, state.rewritten, state.passages
         # Precedent questions get one entry per matching initiative (issue 13; assistant/precedent_answer.py).
         state.result = answer_precedents(self.retriever, question, rewritten, passages, state.filters,
-                                         self.prepositions)
+                                         self.prepositions, sentences=self.sentence_probabilities)
         if state.result is not None:
             return state
         result = Answer(question=question, rewritten_question=rewritten, answer="", refused=True,

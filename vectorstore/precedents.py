@@ -59,6 +59,7 @@ class PrecedentSearch:
     relevant: list[Precedent]
     borderline: list[Precedent]
     passages: dict[str, Passage]  # the best passage of each entry, by key
+    pool: list[Passage] = field(default_factory=list)  # what the hybrid retrieval returned, ranked
 
 
 def best_sentence(text: str, theme: str) -> tuple[str, int]:
@@ -114,7 +115,7 @@ def search_precedents(retriever: HybridRetriever, query: str,
     relevant = [e for e in entries if e.score >= RELEVANT * top or (wanted_theme and wanted_theme in e.themes) or (
         about and e.themes[:1] == [about] and e.score >= BORDERLINE * top)]
     borderline = [e for e in entries if e not in relevant and e.score >= BORDERLINE * top]
-    return PrecedentSearch(relevant[:MAX_RELEVANT], borderline + relevant[MAX_RELEVANT:], best)
+    return PrecedentSearch(relevant[:MAX_RELEVANT], borderline + relevant[MAX_RELEVANT:], best, passages)
 
 
 def _entry(key: str, passage: Passage, pages: list[int], query: str, themes: list[str]) -> Precedent:
