@@ -99,3 +99,47 @@ def test_a_document_without_initiatives_answers_by_section(store_copy: Path, tmp
     kinds = {(p["kind"], p["title"]) for p in answer["precedents"]}
     assert kinds == {("section", "Jardins partagés au pied des immeubles"), ("section", "Composteurs collectifs")}
     assert "Dans « Jardins partagés au pied des immeubles » :" in answer["answer"]
+
+
+def _entry_quotes(answer: dict) -> dict[str, list[str]]:
+    """Each listed entry's quotes, checked as a user would: verbatim in its cited passage, numbered in the text."""
+    passages = {p["chunk_id"]: p["text"] for p in answer["passages"]}
+    citations = {c["n"]: c for c in answer["citations"]}
+    quotes: dict[str, list[str]] = {}
+    for entry in answer["precedents"]:
+        assert entry["quotes"] and entry["quotes"][0]["n"] == entry["n"]
+        for quote in entry["quotes"]:
+            citation = citations[quote["n"]]
+            assert citation["quote"] == quote["sentence"] and quote["sentence"] in passages[citation["chunk_id"]]
+            assert f"« {quote['sentence']} » [{quote['n']}]" in answer["answer"]
+        quotes[entry["initiative_id"]] = [q["sentence"] for q in entry["quotes"]]
+    assert sorted(citations) == list(range(1, len(citations) + 1))  # every [n] of the text, none unknown
+    return quotes
+
+
+def test_each_precedent_entry_quotes_what_was_done_not_the_context(built_store: Path) -> None:
+    """The quote is the sentence the answerer's sentence model finds answering, among every passage of the
+    initiative: the word-overlap choice quoted the context ("le taux de pauvreté élevé de 32 %…") and a
+    list's announcement alone ("… a consisté à :")."""
+    _, answer = run_json("ask", "Des projets ont-ils été lancés en Martinique ?", store=built_store)
+    quotes = _entry_quotes(answer)
+    assert len(quotes) == 2 and {p["place"] for p in answer["precedents"]} == {"Martinique"}
+    assert "5 000 bouteilles" in answer["answer"]  # the hand gel the rum producers gave out
+    computers = next(q for q in quotes.values() if any(s.endswith("a consisté à :") for s in q))
+    announced = next(i for i, s in enumerate(computers) if s.endswith(":"))
+    assert computers[announced + 1].startswith("Récupérer des ordinateurs")  # the list comes with its items
+
+    _, answer = run_json("ask", "Des exemples d'actions menées à Mayotte pendant la crise ?", store=built_store)
+    _entry_quotes(answer)
+    assert "pont aérien" in answer["answer"] and "10,1 millions d'euros de bons alimentaires" in answer["answer"]
+
+
+def test_a_long_precedent_list_keeps_every_entry_and_stays_within_its_quote_budget(built_store: Path) -> None:
+    from assistant.precedent_answer import QUOTED_WORDS
+
+    _, answer = run_json("ask", "Which initiatives provided food parcels to families?", store=built_store)
+    quotes = _entry_quotes(answer)
+    assert len(quotes) >= 5  # the list is as long as the search found it: only second quotes give way
+    firsts = sum(len(q[0].split()) for q in quotes.values())
+    # the first quotes fill the budget already: one quote per entry (two each made a 630-word answer)
+    assert firsts > QUOTED_WORDS and all(len(q) == 1 for q in quotes.values())
