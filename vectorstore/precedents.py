@@ -1,5 +1,7 @@
 """Precedent search: the initiatives that match a theme or a question, one entry each, with their best
-sentence. ``quartiers precedents``, the explorer and the chat's precedent answers all call it, so they agree.
+sentence. ``quartiers precedents``, the explorer and the chat's precedent answers all call it, so they list
+the same initiatives (the chat re-chooses the quoted sentences with the answerer's sentence model, which
+this layer does not hold: ``assistant/precedent_answer.py``; ``pool`` gives it the retrieval's ranks).
 
 Initiatives are ranked by their best passage in the hybrid retrieval. An initiative is *relevant* when
 its best passage scores at least ``RELEVANT`` of the best one's (fused) score, *borderline* ("voir aussi")
