@@ -52,8 +52,13 @@ def running(command: str, store: Path, env: dict[str, str] | None = None, ready:
                 time.sleep(0.5)
         yield Running(url, log)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout=20)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Stop a server this process started, by its PID: politely, then by force after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.local_llm import free_port
+from bench.served import stop
 from tests.conftest import run_cli, run_json
 
 
@@ -37,11 +38,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.3)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=15)
         log.close()
 
 
