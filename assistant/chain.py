@@ -11,6 +11,7 @@ answer what the passages do not hold.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -62,7 +63,9 @@ class Assistant:
         self.sentences = SentenceIndex(store.folder, store.collection_name)
         injection.vectors_from(self.sentences.matrix)  # the corpus' sentences are judged from their stored vectors
         self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
-        self._derive()
+        self._deriving = threading.Lock()  # threads that see a new generation take it in once, the others wait
+        self.generation: str | None = None
+        self._take_in()
         self.chain = (
             timed("condense", self._condense)
             | timed("retrieve", self._retrieve)
@@ -70,11 +73,20 @@ class Assistant:
             | timed("verify", self._verify)
         )
 
+    def _take_in(self) -> bool:
+        """Derive again if the retriever serves another generation: once, however many threads notice it."""
+        with self._deriving:
+            if self.retriever.generation == self.generation:
+                return False
+            self._derive()
+            return True
+
     def _derive(self) -> None:
         """What the answerer reads from the whole corpus, for the documents the retriever serves now: the
-        new versions' sentences and words are taken in; names and headings come from the lexical index."""
+        new versions' sentences and words are taken in; names and headings come from the lexical index.
+        The generation is marked last, so that no thread answers from half-derived state."""
         started = time.perf_counter()
-        self.generation = self.retriever.generation
+        generation = self.retriever.generation
         versions = self.retriever.trusted
         for index in (self.sentences, self.words):
             index.sync(versions, self.retriever.chunks_of(sorted(index.missing(versions))))
@@ -86,14 +98,12 @@ class Assistant:
         names = [{key: name} for key in NAME_KEYS for name in lexical.spellings(key)]
         self.names = CorpusNames([], names, counts=self.words.most_common(MAX_TEXT_NAMES),
                                  contains=self.retriever.writes)
+        self.generation = generation
 
     def refresh(self) -> bool:
         """Take in documents added or removed since (by this process or another): True when something changed."""
         self.retriever.follow(every_s=0)
-        if self.retriever.generation == self.generation:
-            return False
-        self._derive()
-        return True
+        return self._take_in()
 
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Answer:
@@ -111,8 +121,7 @@ class Assistant:
         the LLM answerer yields each generated sentence that passed verification, and the final answer's
         text is those sentences joined by spaces."""
         self.retriever.follow()
-        if self.retriever.generation != self.generation:  # another process added or removed documents
-            self._derive()
+        self._take_in()  # another process (or thread) added or removed documents
         state = self.chain.invoke(AnswerState(question.strip(), list(history or []), dict(filters or {})))
         result = state.answer
         result.timings_ms = state.timings_ms

@@ -16,7 +16,9 @@ prototype than one that is. Thresholds sit above the highest sentence of five re
 and four third-party guides, 3,671 sentences): 0 false positives there (``tests/assistant/test_injection.py``).
 
 Corpus sentences cost no encoding: their vectors come from the store's sentence index (``vectors_from``,
-set by the Assistant); any other sentence (a generated one) is encoded when first judged.
+set by the Assistant, held weakly so a dropped assistant's index is freed); any other sentence (a generated
+one) is encoded when first judged. Threads judge at the same time: only the verdict cache is shared, under a
+lock held for look-ups, never while a sentence is encoded (a verdict depends on the text alone).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+import weakref
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +60,7 @@ _KNOWN_FORMS = re.compile("|".join(f"(?:{p})" for p in (
     r"\b(tu es|vous etes|you are) (desormais|maintenant|now)\b",
     r"\b(system prompt|invite systeme|prompt systeme|nouvelles? instructions?)\b")))
 VectorSource = Callable[[list[str]], np.ndarray]
-_source: VectorSource = encode
+_source: Callable[[], VectorSource | None] = weakref.ref(encode)  # functions are never freed
 _lock = threading.Lock()
 _known: dict[tuple[str, bool], bool] = {}
 MAX_KNOWN = 200_000  # verdicts kept per process (corpus sentences and generated ones), then forgotten
@@ -68,13 +70,21 @@ def vectors_from(source: VectorSource) -> None:
     """Where sentence vectors come from: the Assistant passes its sentence index's ``matrix`` (the one
     place this module reads USE vectors), so judging the corpus' sentences encodes nothing."""
     global _source
-    _source = source
+    _source = weakref.WeakMethod(source) if hasattr(source, "__self__") else weakref.ref(source)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
+_encoded_prototypes: list[tuple[np.ndarray, np.ndarray]] = []
+_prototypes_lock = threading.Lock()
+
+
 def _prototypes() -> tuple[np.ndarray, np.ndarray]:
-    data = json.loads(PROTOTYPES.read_text(encoding="utf-8"))
-    return encode(data["instruction"]), encode(list(_MACHINE))
+    """The prototypes' and machine names' vectors, encoded once per process (not once per thread that
+    arrives first: ``lru_cache`` would let each of them encode)."""
+    with _prototypes_lock:
+        if not _encoded_prototypes:
+            data = json.loads(PROTOTYPES.read_text(encoding="utf-8"))
+            _encoded_prototypes.append((encode(data["instruction"]), encode(list(_MACHINE))))
+        return _encoded_prototypes[0]
 
 
 def _informal(sentence: str) -> bool:
@@ -109,20 +119,23 @@ def bars(sentences: list[str], vectors: np.ndarray, generated: bool = False) -> 
 
 
 def _judge(sentences: list[str], generated: bool) -> list[bool]:
-    similarity, bar = bars(sentences, _source(sentences), generated)
+    similarity, bar = bars(sentences, (_source() or encode)(sentences), generated)
     return [bool(f) or bool(_KNOWN_FORMS.search(fold(s))) for s, f in zip(sentences, similarity >= bar, strict=True)]
 
 
 def _verdicts(sentences: list[str], generated: bool = False) -> list[bool]:
     """One verdict per sentence; those not judged before are judged together (one encoder call)."""
     wanted = [s.strip() for s in sentences]
-    with _lock:  # one encoder at a time; verdicts are then kept for the process
-        unknown = [s for s in dict.fromkeys(wanted) if len(s.split()) >= MIN_WORDS and (s, generated) not in _known]
-        if unknown:
+    with _lock:
+        known = {s: _known[(s, generated)] for s in wanted if (s, generated) in _known}
+    unknown = [s for s in dict.fromkeys(wanted) if len(s.split()) >= MIN_WORDS and s not in known]
+    if unknown:  # judged outside the lock: two threads may judge one sentence twice, to the same verdict
+        known.update(zip(unknown, _judge(unknown, generated), strict=True))
+        with _lock:
             if len(_known) > MAX_KNOWN:
                 _known.clear()
-            _known.update(((s, generated), v) for s, v in zip(unknown, _judge(unknown, generated), strict=True))
-        return [_known.get((s, generated), False) for s in wanted]
+            _known.update(((s, generated), known[s]) for s in unknown)
+    return [known.get(s, False) for s in wanted]
 
 
 def is_instruction(sentence: str) -> bool:

@@ -85,7 +85,7 @@ def _safely(talk: Callable[[list[str]], Turns], questions: list[str]) -> Turns |
 
 def main() -> None:
     from bench.common import prepared_store
-    from tests.quartiers.api.servers import running
+    from bench.served import running
 
     store = prepared_store(__doc__ or "")
     talks = conversations()

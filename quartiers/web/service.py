@@ -55,6 +55,8 @@ class Service:
         self.settings = settings
         self.store = build_store(settings)
         self._lock = threading.Lock()  # one writer at a time; readers keep the assistant they got
+        # the first visitors arrive together: one retriever and one assistant per answerer get built, not one each
+        self._building = threading.RLock()
         self._retriever: HybridRetriever | None = None
         self._assistants: dict[str, Assistant] = {}  # by answerer, all over the one retriever
         self._changed()
@@ -63,7 +65,7 @@ class Service:
         """After a write of this process: what a page load reads is recomputed; the retriever and the
         assistants take in the change incrementally (readers follow writers), they are not rebuilt."""
         if self._assistants:
-            for assistant in self._assistants.values():
+            for assistant in list(self._assistants.values()):  # a visitor may be adding one
                 assistant.refresh()
         elif self._retriever is not None:
             self._retriever.follow(every_s=0)
@@ -93,16 +95,18 @@ class Service:
 
     def retriever(self) -> HybridRetriever:
         """The one retriever of this process (indexes loaded once), shared by every answerer."""
-        if self._retriever is None:
-            self._retriever = build_retriever(self.store)
-        return self._retriever
+        with self._building:
+            if self._retriever is None:
+                self._retriever = build_retriever(self.store)
+            return self._retriever
 
     def assistant(self, answerer: str = "extractive") -> Assistant:
         """The assistant for ``answerer`` (``components.build_assistant``: an unreachable LLM means
         extractive answers that say why)."""
-        if answerer not in self._assistants:
-            self._assistants[answerer] = build_assistant(self.settings, answerer, retriever=self.retriever())
-        return self._assistants[answerer]
+        with self._building:
+            if answerer not in self._assistants:
+                self._assistants[answerer] = build_assistant(self.settings, answerer, retriever=self.retriever())
+            return self._assistants[answerer]
 
     def summary(self) -> dict[str, Any]:
         """``vectorstore.stats.summary`` of the store, computed once per change (every table, filter and

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.conversations import api_conversation, conversations, held, web_conversation
-from tests.quartiers.api.servers import running
+from bench.served import running
 
 pytestmark = pytest.mark.slow  # 20 two-turn conversations, alone then at once, on two channels (minutes)
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from assistant.local_llm import free_port
-from tests.conftest import run_cli, run_json
+from bench.served import stop
+from tests.conftest import ROOT, _clean_env, cli_command, run_cli, run_json
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real ``chroma run`` on a free loopback port: (its URL, its process, for a test that stops it)."""
     port = free_port()
     chroma = Path(sys.executable).parent / "chroma"
     log = (tmp_path / "chroma.log").open("w")
@@ -35,13 +45,9 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError((tmp_path / "chroma.log").read_text()) from None
                 time.sleep(0.3)
-        yield url
+        yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=15)
         log.close()
 
 
@@ -78,3 +84,36 @@ def test_two_instances_on_one_server_see_each_other_documents(chroma_server: str
     code, report = run_json("ingest", small_md, store=tmp_path / "first", env=env)
     assert code == 0 and second.follow(every_s=0)
     assert {p.get("source") for p in second.search("Halte du Cœur", k=3, mode="lexical")} == {"illustrations.md"}
+
+
+@pytest.mark.slow  # a Chroma server and an `ask -` process (about 30 s)
+def test_ask_lines_go_on_with_a_clear_error_when_the_chroma_server_stops(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nLe comité de quartier a ouvert trois jardins partagés au printemps avec vingt "
+                    "bénévoles.\n", encoding="utf-8")
+    with serving(tmp_path) as (url, server):
+        env = {"QUARTIERS_CHROMA_URL": url}
+        assert run_cli("ingest", note, store=tmp_path / "local", env=env).returncode == 0
+        ask = subprocess.Popen(cli_command("ask", "-", "--store", tmp_path / "local"), stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_clean_env(env),
+                               cwd=ROOT)
+        assert ask.stdin is not None and ask.stdout is not None
+
+        def asked(question: str) -> dict[str, object]:
+            assert ask.stdin is not None and ask.stdout is not None
+            ask.stdin.write(json.dumps({"question": question}) + "\n")
+            ask.stdin.flush()
+            return json.loads(ask.stdout.readline())
+
+        try:
+            first = asked("Combien de jardins partagés le comité a-t-il ouverts ?")
+            assert "error" not in first and first["passages"], first  # read from the server
+            stop(server, timeout=15)
+            time.sleep(2.5)  # past the retriever's look at the store (every 2 s): the next line reaches the server
+            for question in ("Combien de bénévoles ?", "Quand les jardins ont-ils ouvert ?"):
+                assert asked(question)["error"] == "la base n'a pas pu répondre"  # one line each, the run goes on
+            _, err = ask.communicate(timeout=60)
+        finally:
+            if ask.poll() is None:
+                ask.kill()
+        assert ask.returncode == 0 and "Traceback" not in err, err[-2000:]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.quartiers.api.servers import Running, running
+from bench.served import Running, running
 
 KEY = "cle-api-de-test-7f3a9c"
 

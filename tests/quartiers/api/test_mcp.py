@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from bench.served import Running
 from tests.conftest import run_json
 from tests.quartiers.api.conftest import KEY
-from tests.quartiers.api.servers import Running
 
 mcp = pytest.importorskip("mcp")
 pytestmark = pytest.mark.slow

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.served import Running, running
 from tests.conftest import run_cli, run_json
 from tests.quartiers.api.conftest import KEY
-from tests.quartiers.api.servers import Running, running
 from vectorstore.keys import fold
 
 openai = pytest.importorskip("openai")

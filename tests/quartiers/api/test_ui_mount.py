@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.quartiers.api.servers import running
+from bench.served import running
 
 openai = pytest.importorskip("openai")
 pytestmark = pytest.mark.slow

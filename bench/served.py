@@ -1,9 +1,12 @@
-"""The real ``quartiers serve`` / ``quartiers ui`` in a subprocess on a free loopback port, stopped by PID."""
+"""The real ``quartiers serve`` / ``quartiers ui`` in a subprocess on a free loopback port, stopped by PID: what
+the benchmarks and the tests that talk to a served app both start (``bench/conversations.py``,
+``tests/quartiers/api/``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -12,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.local_llm import free_port
-from tests.conftest import ROOT, cli_command
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: ``python -m quartiers.cli`` runs its code
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ def running(command: str, store: Path, env: dict[str, str] | None = None, ready:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")}
     full_env.update({"HF_HUB_OFFLINE": "1", **(env or {})})
     with log.open("w") as out:
-        command_line = cli_command(command, "--store", store, "--host", host, "--port", str(port))
+        command_line = [sys.executable, "-m", "quartiers.cli", command, "--store", str(store), "--host", host,
+                        "--port", str(port)]
         server = subprocess.Popen(command_line, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {ready_key}"} if ready_key else {}
@@ -47,8 +52,13 @@ def running(command: str, store: Path, env: dict[str, str] | None = None, ready:
                 time.sleep(0.5)
         yield Running(url, log)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout=20)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Stop a server this process started, by its PID: politely, then by force after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
