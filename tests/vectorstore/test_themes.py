@@ -45,8 +45,12 @@ def test_an_ingest_scores_its_own_document_only_and_themes_equal_a_full_recomput
         store_copy: Path, small_md: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     scored: list[list[str]] = []
     real = themes._raw_scores
-    monkeypatch.setattr(themes, "_raw_scores", lambda retriever, versions: scored.append(versions)
-                        or real(retriever, versions))
+
+    def counted(retriever: HybridRetriever, versions: list[str]) -> dict[str, themes.Scored]:
+        scored.append(versions)
+        return real(retriever, versions)
+
+    monkeypatch.setattr(themes, "_raw_scores", counted)
     store = Store(store_copy)
     before = themes.cached_themes(store)
     assert before
