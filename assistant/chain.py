@@ -35,6 +35,7 @@ from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
 from vectorstore.use_index import encode_query
+from vectorstore.vector_file import VectorFile
 
 TOP_K = 5
 # The model reads the three best passages (retrieval's hit@3 is 1.0 on the held-out half): on two CPU
@@ -62,6 +63,7 @@ class Assistant:
         self.sentences = SentenceIndex(store.folder, store.collection_name)
         injection.vectors_from(self.sentences.matrix)  # the corpus' sentences are judged from their stored vectors
         self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
+        self.name_vectors = VectorFile(store.folder / "derived" / f"{store.collection_name}-names-use")
         self._derive()
         self.chain = (
             timed("condense", self._condense)
@@ -85,7 +87,9 @@ class Assistant:
         self.prepositions = Prepositions(headings, lexical.spellings("region"), texts_with=self.retriever.texts_with)
         names = [{key: name} for key in NAME_KEYS for name in lexical.spellings(key)]
         self.names = CorpusNames([], names, counts=self.words.most_common(MAX_TEXT_NAMES),
-                                 contains=self.retriever.writes)
+                                 contains=self.retriever.writes, vectors=self.name_vectors)
+        if self.names.names:
+            self.names.prepare()  # the new documents' names are encoded now, not at a question
 
     def refresh(self) -> bool:
         """Take in documents added or removed since (by this process or another): True when something changed."""
