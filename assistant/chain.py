@@ -36,6 +36,7 @@ from vectorstore.retriever import HybridRetriever, Passage
 from vectorstore.sentence_index import SentenceIndex
 from vectorstore.store import Store
 from vectorstore.use_index import encode_query
+from vectorstore.vector_file import VectorFile
 
 TOP_K = 5
 # The model reads the three best passages (retrieval's hit@3 is 1.0 on the held-out half): on two CPU
@@ -63,6 +64,7 @@ class Assistant:
         self.sentences = SentenceIndex(store.folder, store.collection_name)
         injection.vectors_from(self.sentences.matrix)  # the corpus' sentences are judged from their stored vectors
         self.words = CapitalisedWords(store.folder / "derived" / f"{store.collection_name}-names.sqlite")
+        self.name_vectors = VectorFile(store.folder / "derived" / f"{store.collection_name}-names-use")
         self._deriving = threading.Lock()  # threads that see a new generation take it in once, the others wait
         self.generation: str | None = None
         self._take_in()
@@ -97,7 +99,9 @@ class Assistant:
         self.prepositions = Prepositions(headings, lexical.spellings("region"), texts_with=self.retriever.texts_with)
         names = [{key: name} for key in NAME_KEYS for name in lexical.spellings(key)]
         self.names = CorpusNames([], names, counts=self.words.most_common(MAX_TEXT_NAMES),
-                                 contains=self.retriever.writes)
+                                 contains=self.retriever.writes, vectors=self.name_vectors)
+        if self.names.names:
+            self.names.prepare()  # the new documents' names are encoded now, not at a question
         self.generation = generation
 
     def refresh(self) -> bool:

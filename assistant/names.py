@@ -20,7 +20,8 @@ import numpy as np
 
 from assistant.terms import entities
 from vectorstore.keys import fold
-from vectorstore.use_index import encode
+from vectorstore.use_index import encode, text_key
+from vectorstore.vector_file import VectorFile
 
 MIN_SIMILARITY = 0.65  # Brittany/Bretagne .79, Normandy/Normandie .84, London/Bretagne .52
 MIN_MARGIN = 0.1  # over the second-best name: an ambiguous match is no match
@@ -79,13 +80,15 @@ class CapitalisedWords:
 class CorpusNames:
     """``texts`` and ``metadata``: the corpus, in memory. A large store passes its ``metadata`` names only,
     the capitalised words' ``counts`` (``CapitalisedWords``) and ``contains(entity)``, whether some passage
-    writes it, instead of the texts."""
+    writes it, instead of the texts, and ``vectors``, the names' USE vectors on disk: a library names tens of
+    thousands of initiatives, which no process should encode again at its first unknown entity (10k
+    passages: 6 s) nor hold in memory."""
 
     def __init__(self, texts: Iterable[str], metadata: Iterable[Mapping[str, Any]], *,
                  counts: Sequence[tuple[str, int]] | None = None,
-                 contains: Callable[[str], bool] | None = None) -> None:
+                 contains: Callable[[str], bool] | None = None, vectors: VectorFile | None = None) -> None:
         texts = list(texts)
-        self.contains = contains
+        self.contains, self.vectors = contains, vectors
         names: dict[str, str] = {}
         for meta in metadata:
             for key in NAME_KEYS:
@@ -99,7 +102,22 @@ class CorpusNames:
                 names.setdefault(fold(word), word)
         self.names = list(names.values())
         self.folded = fold("\n".join(texts) + "\n" + "\n".join(self.names))
-        self._matrix: np.ndarray | None = None
+        self._scores: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def prepare(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The names' similarities to a vector: from the vector file (names not in it encoded and stored
+        first), or from vectors encoded now and kept."""
+        if self._scores is None:
+            if self.vectors is not None:
+                keys = [text_key(n) for n in self.names]
+                placed = self.vectors.ensure(keys, self.names, encode)
+                rows, vectors = np.asarray([placed[k] for k in keys], dtype=np.int64), self.vectors
+                # one product over the mapped file, then the names' rows: no copy of their vectors
+                self._scores = lambda query: (vectors.matrix(int(rows.max()) + 1) @ query)[rows]
+            else:
+                matrix = encode(self.names)
+                self._scores = lambda query: matrix @ query
+        return self._scores
 
     def known(self, entity: str) -> bool:
         return fold(entity) in self.folded or (self.contains is not None and self.contains(entity))
@@ -108,9 +126,7 @@ class CorpusNames:
         """The corpus' name for ``entity`` when the corpus does not write it, or None."""
         if self.known(entity) or not self.names or entity.isdigit():
             return None
-        if self._matrix is None:
-            self._matrix = encode(self.names)
-        scores = self._matrix @ encode([entity])[0]
+        scores = self.prepare()(encode([entity])[0])
         order = np.argsort(-scores)
         best = float(scores[order[0]])
         second = float(scores[order[1]]) if len(order) > 1 else 0.0

@@ -24,9 +24,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quartiers import BUNDLED_CORPUS
+
+if TYPE_CHECKING:
+    from vectorstore.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = BUNDLED_CORPUS / "quartiers-covid-crpv-2020.pdf"
@@ -48,18 +51,30 @@ def build(folder: Path, size: int, template: Path) -> dict[str, float]:
     written = time.perf_counter() - started
     started = time.perf_counter()
     with use_from_origin(synthesiser):  # derive the lexical, USE, sentence and theme caches
-        from assistant import Assistant
-        from vectorstore.themes import initiative_themes
-
-        initiative_themes(Assistant(store).retriever)
+        derive(store)
     return {"documents": documents, "build_write_s": round(written, 1),
             "write_chunks_per_s": round((store.chunks.count() - before) / max(written, 1e-9)),
             "build_derive_s": round(time.perf_counter() - started, 1)}
 
 
+def clean_env() -> dict[str, str]:
+    """The environment of a fresh process as a user starts it: no QUARTIERS_ setting, no hub."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")} | {"HF_HUB_OFFLINE": "1"}
+
+
+def derive(store: Store) -> None:
+    """Bring a store's derived indexes up to date (a store kept from an earlier run may lack newer ones:
+    their first build is not what adding one document costs)."""
+    from assistant import Assistant
+    from vectorstore.themes import initiative_themes
+
+    initiative_themes(Assistant(store).retriever)
+    store.text_hashes.ids_for([])  # the embedding cache's index, filled once in a store older than it
+
+
 def measure(folder: Path) -> dict[str, Any]:
     """The figures of one store, each in a fresh process (``bench.scale_probe``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUARTIERS_")} | {"HF_HUB_OFFLINE": "1"}
+    env = clean_env()
     figures: dict[str, Any] = {}
     for attempt in ("cold", "warm"):  # the first start reads the store from disk, the second from the OS cache
         started = time.time()
@@ -71,15 +86,22 @@ def measure(folder: Path) -> dict[str, Any]:
         figures.update(data)
     figures["first_answer_s"] = figures["first_answer_cold_s"]
     figures["rss_mb"] = max(figures["rss_cold_mb"], figures["rss_warm_mb"])  # the warm process answered 97 more
+    figures["add_one_s"] = add_one(folder)
+    return figures
+
+
+def add_one(folder: Path) -> float:
+    """Seconds ``quartiers ingest`` takes to add one new document to the store in ``folder`` (then removed)."""
+    env = clean_env()
     started = time.perf_counter()
     added = subprocess.run([sys.executable, "-m", "quartiers.cli", "ingest", "--no-progress", "--json", "--store",
                             str(folder), str(one_more(folder.parent))], capture_output=True, text=True, env=env,
                            cwd=ROOT)
-    figures["add_one_s"] = round(time.perf_counter() - started, 2)
+    seconds = round(time.perf_counter() - started, 2)
     assert added.returncode == 0, added.stderr[-2000:]
     subprocess.run([sys.executable, "-m", "quartiers.cli", "remove", "illustrations.md", "--store", str(folder)],
                    capture_output=True, env=env, cwd=ROOT, check=True)
-    return figures
+    return seconds
 
 
 def one_more(scratch: Path) -> Path:
@@ -109,13 +131,22 @@ def main() -> None:
         from vectorstore.store import Store
 
         ingest_paths(Store(template), [REPORT], progress=False)
+    empty = base / "_empty"
+    shutil.rmtree(empty, ignore_errors=True)
+    add_one_empty_s = add_one(empty)  # the yardstick: adding the same document to an empty store
+    shutil.rmtree(empty, ignore_errors=True)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         folder = base / str(size)
-        built = build(folder, size, template) if not folder.exists() else {}
         from vectorstore.store import Store
 
+        if folder.exists():
+            derive(Store(folder))
+            built = {}
+        else:
+            built = build(folder, size, template)
         row = {"chunks": Store(folder).chunks.count(), "disk_mb": disk_mb(folder), **built, **measure(folder)}
+        row["add_one_empty_s"] = add_one_empty_s
         row["hnsw_mb_estimate"] = round(row["chunks"] * 384 * 4 * 1.1 / 1e6)  # Chroma's own index, for comparison
         rows.append(row)
         print(json.dumps(row) if args.json else format_row(row), flush=True)

@@ -11,6 +11,7 @@ import contextlib
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -21,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 from vectorstore.embedders import QuartiersEmbeddings, embedder_name, make_embedder
 from vectorstore.paging import get_all, pages
 from vectorstore.records import DocumentRecord, StoreError
+from vectorstore.text_hashes import TextHashes
 
 _RECORD_DIM = [1.0]
 # chromadb 1.5 binds one SQLite variable per returned row (or per id asked for) and SQLite allows 32,766:
@@ -44,6 +46,7 @@ class Store:
         self.chroma_url = chroma_url
         self.embedder_spec = embedder_spec
         self._embedder: QuartiersEmbeddings | None = None
+        self._text_hashes: TextHashes | None = None
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if chroma_url:
@@ -159,20 +162,31 @@ class Store:
     def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
         return get_all(self.chunks, where=where)["ids"]
 
+    @property
+    def text_hashes(self) -> TextHashes:
+        """Which chunks hold a passage text (``text_hashes``): the embedding cache's index."""
+        if self._text_hashes is None:
+            def backfill() -> Iterator[tuple[str, str]]:
+                for page in pages(self.chunks, include=["metadatas"]):
+                    for chunk_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                        if meta and meta.get("text_sha256"):
+                            yield str(chunk_id), str(meta["text_sha256"])
+
+            path = self.folder / "derived" / f"{self.collection_name}-text-hashes.sqlite"
+            self._text_hashes = TextHashes(path, backfill)
+        return self._text_hashes
+
     def cached_embeddings(self, text_hashes: list[str]) -> dict[str, list[float]]:
-        """Embeddings already stored for these chunk-text hashes: an edit re-embeds only what changed."""
+        """Embeddings already stored for these chunk-text hashes: an edit re-embeds only what changed.
+        The chunks are found through ``text_hashes`` and read by id: no metadata filter over the corpus."""
         cache: dict[str, list[float]] = {}
-        wanted = sorted(set(text_hashes))
-        for start in range(0, len(wanted), 500):  # each hash is a bound variable, each match a returned row
-            some = wanted[start : start + 500]
-            where = {"$and": [{"text_sha256": {"$in": some}}, {"embedder": self.embedder.name}]}
-            # a passage stored many times (copies, versions) matches many rows: one of each is enough
-            for page in pages(self.chunks, where=where, include=["embeddings", "metadatas"], size=2 * len(some)):
-                for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
-                    if meta and str(meta["text_sha256"]) not in cache:
-                        cache[str(meta["text_sha256"])] = [float(x) for x in vector]
-                if all(h in cache for h in some):
-                    break
+        candidates = self.text_hashes.ids_for(sorted(set(text_hashes)))
+        ids = [i for found in candidates.values() for i in found]
+        for page in pages(self.chunks, ids=ids, include=["embeddings", "metadatas"], size=500):
+            for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
+                # the hash names the embedder and its version; the check guards an index gone stale
+                if meta and meta.get("embedder") == self.embedder.name and str(meta["text_sha256"]) not in cache:
+                    cache[str(meta["text_sha256"])] = [float(x) for x in vector]
         return cache
 
     def upsert_chunks(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
@@ -180,10 +194,13 @@ class Store:
         self.chunks.upsert(
             ids=ids, documents=texts, embeddings=embeddings, metadatas=metadatas  # type: ignore[arg-type]
         )
+        self.text_hashes.stored((i, str(m["text_sha256"])) for i, m in zip(ids, metadatas, strict=True)
+                                if m.get("text_sha256"))
 
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 500):
             self.chunks.delete(ids=ids[start : start + 500])
+        self.text_hashes.forget(ids)
 
     def reset(self) -> None:
         """Drop both collections (and the stored file copies) of this corpus.
@@ -201,6 +218,7 @@ class Store:
                 self.client.delete_collection(name)
         for path in self.documents_folder.glob("*"):
             path.unlink()
+        self.text_hashes.clear()
         self._open_collections()
 
 

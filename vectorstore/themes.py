@@ -25,6 +25,7 @@ import numpy as np
 
 from vectorstore.lexical import fingerprint
 from vectorstore.paging import pages
+from vectorstore.theme_scores import Scored, ThemeScores
 
 if TYPE_CHECKING:
     from vectorstore.retriever import HybridRetriever
@@ -119,9 +120,29 @@ def _centred(similarity: np.ndarray) -> np.ndarray:
 
 def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.ndarray]]:
     """Per initiative, one (centred) score per theme in ``THEMES`` order: the best of its passages.
-    Every served passage is read, a page at a time (the centring is over the whole corpus)."""
+    The centring is over every served passage; their raw similarities are computed once per document
+    version (``theme_scores.ThemeScores``), so an ingest reads its own document's vectors only."""
     if not len(retriever):
         return list(THEMES), {}
+    versions = sorted(retriever.trusted)
+    stored = ThemeScores(retriever.store.folder / "derived" / f"{retriever.store.collection_name}-theme-scores.sqlite",
+                         _cache_key(retriever.store, set()))
+    stored.sync(versions, lambda missing: _raw_scores(retriever, missing))
+    raw, initiatives = stored.all(versions)
+    if not len(raw):
+        return list(THEMES), {}
+    similarity = (_centred(raw[:, : len(THEMES)]) + _centred(raw[:, len(THEMES) :])) / 2
+    per_initiative: dict[str, list[int]] = {}
+    for row, initiative in enumerate(initiatives):
+        if initiative:
+            per_initiative.setdefault(str(initiative), []).append(row)
+    return list(THEMES), {k: similarity[rows].max(axis=0) for k, rows in per_initiative.items()}
+
+
+def _raw_scores(retriever: HybridRetriever, versions: list[str]) -> dict[str, Scored]:
+    """Per document version, each passage's similarity to every description: e5 (its stored vector against
+    the description as a query) then USE, and the passage's initiative. Passages without a USE vector
+    are left out, as the centring has nothing to compare them on."""
     from vectorstore.use_index import encode
 
     descriptions = [description for _, description in THEMES.values()]
@@ -129,25 +150,23 @@ def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.nd
     queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
     described = encode(descriptions).T
     use = retriever.use
-    dense_parts, use_parts, initiatives = [], [], []
-    versions = sorted(retriever.trusted)
+    parts: dict[str, list[np.ndarray]] = {v: [] for v in versions}
+    initiatives: dict[str, list[str | None]] = {v: [] for v in versions}
     for start in range(0, len(versions), 500):
         where = {"doc_version": {"$in": versions[start : start + 500]}}
         for page in pages(retriever.store.chunks, where=where, include=["embeddings", "metadatas"]):
             stored = use.vectors_of(page["ids"])
-            kept = [n for n, i in enumerate(page["ids"]) if i in stored]
+            metas = [m or {} for m in page["metadatas"]]
+            kept = [n for n, i in enumerate(page["ids"]) if i in stored and str(metas[n].get("doc_version")) in parts]
             if not kept:  # the empty last page of a store whose size is a multiple of the page
                 continue
-            dense_parts.append(_normalised(np.asarray([page["embeddings"][n] for n in kept], dtype=np.float32))
-                               @ queries.T)
-            use_parts.append(np.asarray([stored[page["ids"][n]] for n in kept], dtype=np.float32) @ described)
-            initiatives += [(page["metadatas"][n] or {}).get("initiative_id") for n in kept]
-    similarity = (_centred(np.concatenate(dense_parts)) + _centred(np.concatenate(use_parts))) / 2
-    per_initiative: dict[str, list[int]] = {}
-    for row, initiative in enumerate(initiatives):
-        if initiative:
-            per_initiative.setdefault(str(initiative), []).append(row)
-    return list(THEMES), {k: similarity[rows].max(axis=0) for k, rows in per_initiative.items()}
+            dense = _normalised(np.asarray([page["embeddings"][n] for n in kept], dtype=np.float32)) @ queries.T
+            similar = np.asarray([stored[page["ids"][n]] for n in kept], dtype=np.float32) @ described
+            for row, n in enumerate(kept):
+                parts[str(metas[n]["doc_version"])].append(np.concatenate([dense[row], similar[row]]))
+                initiatives[str(metas[n]["doc_version"])].append(metas[n].get("initiative_id"))
+    return {v: (np.asarray(rows, dtype=np.float32).reshape(len(rows), -1), initiatives[v])
+            for v, rows in parts.items()}
 
 
 def assign(scores: np.ndarray, slugs: list[str]) -> list[str]:

@@ -3,12 +3,17 @@ text (parsed by the real ingest) and the real multilingual encoder, without a st
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from assistant import names as names_module
 from assistant.condense import condense, is_follow_up
 from assistant.lead_in import Prepositions
 from assistant.names import CorpusNames
 from ingest import ParsedDocument
+from vectorstore.vector_file import VectorFile
 
 NANTES = "Comment Nantes a-t-elle organisé l'aide alimentaire ?"
 
@@ -54,6 +59,28 @@ def test_english_names_are_matched_to_the_corpus_own_names(report_names: CorpusN
     assert report_names.localise("Which initiatives in Normandy?") == "Which initiatives in Normandie?"
     assert report_names.match("Reunion") is None  # written as is ("La Réunion" folds to it): nothing to replace
     assert report_names.localise("What happened in London?") == "What happened in London?"  # no such name
+
+
+def test_names_vectors_kept_on_disk_match_alike_and_are_encoded_once(
+        md_document: ParsedDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    metadata = [{"place": c.initiative.place, "region": c.initiative.region, "initiative": c.initiative.title}
+                for c in md_document.chunks if c.initiative]
+    encoded: list[int] = []
+    real = names_module.encode
+
+    def counted(texts: list[str]) -> np.ndarray:
+        encoded.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(names_module, "encode", counted)
+    first = CorpusNames([], metadata, vectors=VectorFile(tmp_path / "names-use"))
+    assert first.localise("What did Brittany do for food aid?") == "What did Bretagne do for food aid?"
+    assert sum(encoded) > len(first.names)  # every name, then the question's entity
+    encoded.clear()
+    again = CorpusNames([], metadata, vectors=VectorFile(tmp_path / "names-use"))  # another process, later
+    assert again.localise("Which initiatives in Normandy?") == "Which initiatives in Normandie?"
+    assert again.localise("What happened in London?") == "What happened in London?"
+    assert sum(encoded) == 2  # the two entities only: the names' vectors were read from the file
 
 
 @pytest.fixture(scope="module")

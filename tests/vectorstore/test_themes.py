@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from eval.precedents import INITIATIVE_THEMES
 from tests.conftest import run_json
+from vectorstore import themes
+from vectorstore.indexer import ingest_paths, remove_sources
+from vectorstore.retriever import HybridRetriever
+from vectorstore.store import Store
 from vectorstore.themes import THEMES
 
 
@@ -34,11 +41,31 @@ def test_precedents_for_a_theme_name_every_initiative_of_that_theme(built_store:
         assert expected <= {i["initiative_id"] for i in found["initiatives"]}, theme
 
 
-def test_a_new_documents_initiatives_get_themes_at_ingest(store_copy: Path, small_md: Path) -> None:
-    code, _ = run_json("ingest", small_md, "--no-progress", store=store_copy)
-    assert code == 0
-    themes = list((store_copy / "derived").glob("*-themes.json"))
-    assert themes  # derived by the ingestion itself, not at the first question
-    _, stats = run_json("stats", store=store_copy)
-    added = [i for i in stats["initiatives"] if i["source"] == small_md.name]
-    assert added and all(i["themes"] for i in added)
+def test_an_ingest_scores_its_own_document_only_and_themes_equal_a_full_recompute(
+        store_copy: Path, small_md: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scored: list[list[str]] = []
+    real = themes._raw_scores
+
+    def counted(retriever: HybridRetriever, versions: list[str]) -> dict[str, themes.Scored]:
+        scored.append(versions)
+        return real(retriever, versions)
+
+    monkeypatch.setattr(themes, "_raw_scores", counted)
+    store = Store(store_copy)
+    before = themes.cached_themes(store)
+    assert before
+    report = ingest_paths(store, [small_md], progress=False)
+    assert report.added
+    added = store.records_by_source()[small_md.name].doc_version
+    assert scored == [[added]]  # the report's passages were not read again
+    incremental = themes.cached_themes(store)  # derived by the ingestion itself, not at the first question
+    assert incremental is not None
+    new = {i["initiative_id"] for i in store.records_by_source()[small_md.name].initiatives}
+    assert new and all(incremental.get(i) for i in new)
+    for derived in (store_copy / "derived").glob("*theme*"):
+        derived.unlink()
+    assert themes.initiative_themes(HybridRetriever(Store(store_copy))) == incremental
+    remove_sources(Store(store_copy), [small_md.name])
+    assert themes.initiative_themes(HybridRetriever(Store(store_copy))) == before
+    kept = sqlite3.connect(next((store_copy / "derived").glob("*-theme-scores.sqlite")))
+    assert kept.execute("SELECT COUNT(*) FROM versions").fetchone() == (1,)  # the removed one is forgotten
