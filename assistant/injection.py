@@ -28,6 +28,7 @@ import re
 import threading
 import weakref
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -73,18 +74,12 @@ def vectors_from(source: VectorSource) -> None:
     _source = weakref.WeakMethod(source) if hasattr(source, "__self__") else weakref.ref(source)  # type: ignore[arg-type]
 
 
-_encoded_prototypes: list[tuple[np.ndarray, np.ndarray]] = []
-_prototypes_lock = threading.Lock()
-
-
+@lru_cache(maxsize=1)
 def _prototypes() -> tuple[np.ndarray, np.ndarray]:
-    """The prototypes' and machine names' vectors, encoded once per process (not once per thread that
-    arrives first: ``lru_cache`` would let each of them encode)."""
-    with _prototypes_lock:
-        if not _encoded_prototypes:
-            data = json.loads(PROTOTYPES.read_text(encoding="utf-8"))
-            _encoded_prototypes.append((encode(data["instruction"]), encode(list(_MACHINE))))
-        return _encoded_prototypes[0]
+    """The prototypes' and machine names' vectors. Threads arriving together may each encode them (a few
+    ms, the same vectors); the encoder's weights themselves load once (``use_index._model``)."""
+    data = json.loads(PROTOTYPES.read_text(encoding="utf-8"))
+    return encode(data["instruction"]), encode(list(_MACHINE))
 
 
 def _informal(sentence: str) -> bool:
