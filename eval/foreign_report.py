@@ -79,7 +79,11 @@ def markdown_lines(part: dict[str, Any] | None) -> list[str]:
     bounds = ", ".join(f"{name} ≥ {bound['min']}" for name, bound in part["thresholds"].items())
     lines += ["", f"Seuils par document : {bounds}. Manquées à 5 : {', '.join(part['misses']) or 'aucune'}."]
     if answers := part.get("answers"):
-        names = ("fact_recall", "citation_precision", "refusal_accuracy", "false_refusals", "answer_words_mean")
+        names = ("fact_recall", "citation_precision", "refusal_accuracy", "false_refusals", "answer_words_mean",
+                 "answer_words_median")
         lines += ["", "Réponses (45 questions) : " + ", ".join(
             f"{name} {answers['metrics'][name]:.3f}" for name in names if name in answers["metrics"])]
+        from eval.report import split_category_lines  # eval.report imports this module: imported here
+
+        lines += split_category_lines({"foreign": answers.get("by_category", {})})
     return lines

@@ -12,10 +12,12 @@ from typing import Any
 from assistant import Assistant
 from eval.dataset import Item
 from eval.foreign_report import markdown_lines as foreign_markdown
-from eval.grounding import evaluate_item, failure, latency, summarise
+from eval.grounding import by_split_and_category, evaluate_item, failure, latency, summarise
 
 THRESHOLDS = Path(__file__).parent / "thresholds.json"
 CHART_METRICS = ("hit@5", "fact_recall", "citation_precision", "refusal_accuracy")
+# What each category is printed with, per half: answering and refusing, the issue's targets
+SPLIT_CATEGORY_METRICS = ("fact_recall", "refusal_accuracy", "false_refusals")
 
 
 def stratified_subset(items: list[Item], size: int) -> list[Item]:
@@ -65,6 +67,7 @@ def run(assistant: Assistant, items: list[Item], answerer: str, config: dict[str
         "by_split": {s: summarise(r for r in results if r.item.split == s) for s in ("tune", "heldout")},
         "by_category": {c: summarise(r for r in results if r.item.category == c)
                         for c in sorted({r.item.category for r in results})},
+        "by_split_category": by_split_and_category(results),
         "latency_ms": latency(results),
         "failures": [failure(r) for r in results if r.failed],
         "thresholds": bounds,
@@ -128,6 +131,12 @@ def markdown(report: dict[str, Any], chart: str | None) -> str:
     for category, metrics in report["by_category"].items():
         lines.append(f"| {category} | " + " | ".join(
             f"{metrics[m]:.2f}" if m in metrics else "—" for m in CHART_METRICS) + " |")
+    lines += ["", "## Par moitié et par catégorie", "", "| moitié | catégorie | " + " | ".join(SPLIT_CATEGORY_METRICS)
+              + " |", "|---|---|" + "---|" * len(SPLIT_CATEGORY_METRICS)]
+    for split, categories in report.get("by_split_category", {}).items():
+        lines += [f"| {split} | {category} | " + " | ".join(
+            f"{metrics[m]:.2f}" if m in metrics else "—" for m in SPLIT_CATEGORY_METRICS) + " |"
+            for category, metrics in categories.items()]
     lines += foreign_markdown(report.get("foreign"))
     lines += ["", f"## Échecs ({len(report['failures'])})", ""]
     for f in report["failures"]:
@@ -166,7 +175,27 @@ def summary_table(report: dict[str, Any]) -> str:
         lines.append(f"{name:<24} {report['by_split']['tune'].get(name, float('nan')):>7.3f} "
                      f"{report['by_split']['heldout'][name]:>8.3f}")
     lines.append("latence totale p50/p95 : {p50} / {p95} ms".format(**report["latency_ms"]["total"]))
-    return "\n".join(lines)
+    return "\n".join([*lines, *split_category_lines(report.get("by_split_category", {}))])
 
 
-__all__ = ["configuration", "gate", "markdown", "run", "stratified_subset", "summary_table", "write"]
+def split_category_lines(by_split_category: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Per category, each half's fact recall, refusal accuracy and false refusals side by side ("—" where a
+    metric does not apply: no unanswerable question in a category, or no answerable one)."""
+    splits = list(by_split_category)
+    if not splits:
+        return []
+    short = {"fact_recall": "faits", "refusal_accuracy": "refus", "false_refusals": "faux refus"}
+    header = f"{'catégorie':<14}" + "".join(f" | {s + ' : ' + ' / '.join(short[m] for m in SPLIT_CATEGORY_METRICS):<36}"
+                                             for s in splits)
+    lines = ["", header]
+    for category in sorted({c for categories in by_split_category.values() for c in categories}):
+        cells = []
+        for split in splits:
+            metrics = by_split_category[split].get(category, {})
+            cells.append(" / ".join(f"{metrics[m]:.3f}" if m in metrics else "—" for m in SPLIT_CATEGORY_METRICS))
+        lines.append(f"{category:<14}" + "".join(f" | {cell:<36}" for cell in cells))
+    return lines
+
+
+__all__ = ["configuration", "gate", "markdown", "run", "split_category_lines", "stratified_subset", "summary_table",
+           "write"]
