@@ -109,6 +109,12 @@ class Assistant:
         self.retriever.follow(every_s=0)
         return self._take_in()
 
+    def check_filters(self, filters: Mapping[str, Sequence[str]] | None) -> None:
+        """Raise ``NoMatchError`` (French, naming the valid values) when a filter value matches no stored
+        passage, before any answering: a typo must be an error, not a refusal. Consumers ask the assistant,
+        never its retriever, so the retriever stays a part the assistant may swap."""
+        self.retriever.check_filters(filters)
+
     def answer(self, question: str, history: Sequence[Sequence[str]] | None = None,
                filters: Mapping[str, Sequence[str]] | None = None) -> Answer:
         final: Answer | None = None

@@ -20,6 +20,7 @@ from typing import Any
 
 import pypdf
 
+from bench.scan_maker import make_scan
 from eval.foreign import default_corpus
 from ingest import parse_file
 from ingest.ocr import ocr_language
@@ -53,10 +54,8 @@ def measure(pdf: Path, repeat: int) -> dict[str, Any]:
 def ocr_figure() -> dict[str, Any] | None:
     if ocr_language() is None:
         return None
-    from tests.ingest.test_ocr import _scan
-
     with tempfile.TemporaryDirectory() as folder:
-        scan = _scan(Path(folder) / "scan.pdf")
+        scan = make_scan(Path(folder) / "scan.pdf")
         seconds = _best(lambda: parse_file(scan), 1)
     return {"document": "scan d'une page (généré)", "pages": 1, "loader_pages_per_s": round(1 / seconds, 2),
             "loader_s": round(seconds, 2), "ocr": True}

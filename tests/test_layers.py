@@ -75,3 +75,30 @@ def test_folding_and_heading_paths_are_written_once_in_the_text_toolkit() -> Non
     assert len(others) > 100  # the sources were really read
     assert not [p for p, text in others.items() if '"NFKD"' in text or "'NFKD'" in text]
     assert not [p for p, text in others.items() if '" > "' in text or "' > '" in text]
+
+
+def _trees(*packages: str) -> dict[Path, ast.AST]:
+    files = [p for package in packages for p in sorted((ROOT / package).rglob("*.py"))]
+    return {p: ast.parse(p.read_text(encoding="utf-8")) for p in [*files, ROOT / "ui.py"] if p.is_file()}
+
+
+def test_the_benchmarks_import_nothing_of_the_tests() -> None:
+    """A benchmark runs from an installed tree too, where ``tests/`` may be absent (and importing a test
+    module runs its fixtures' imports): what both need lives in ``bench/``."""
+    trees = {p: t for p, t in _trees("bench").items() if p.parent.name == "bench"}
+    assert len(trees) > 10  # the benchmarks were really read
+    imported = {(p.name, name) for p, tree in trees.items() for node in ast.walk(tree)
+                for name in ([a.name for a in node.names] if isinstance(node, ast.Import)
+                             else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])}
+    assert not [(file, name) for file, name in imported if name.split(".")[0] == "tests"]
+
+
+def test_consumers_ask_the_assistant_not_its_retriever() -> None:
+    """The command line and the web app call the assistant's entry points (``answer``, ``stream``,
+    ``check_filters``): ``assistant.retriever.x`` would tie them to one part of how it is built."""
+    trees = _trees("quartiers")
+    assert len(trees) > 30
+    reaching = [(p.name, node.lineno) for p, tree in trees.items() for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and node.attr == "retriever"
+                and isinstance(node.value, ast.Name) and node.value.id == "assistant"]
+    assert not reaching

@@ -123,7 +123,8 @@ def index_document(store: Store, document: ParsedDocument, path: Path, records: 
         report.removed += _delete_other_versions(store, document.source, version)  # finish a replacement
         return result
     if warned := (document.extraction or {}).get("pypdf_warnings"):
-        result.warnings.append(f"{document.source} : {warned} anomalies de structure relevées par pypdf "
+        plural = "s" if warned > 1 else ""
+        result.warnings.append(f"{document.source} : {warned} anomalie{plural} de structure relevée{plural} par pypdf "
                                "(fichier abîmé ou mal produit ; le texte lu reste vérifié page à page)")
     if damaged := (document.extraction or {}).get("damaged_pages"):
         result.warnings.append(f"{document.source} : texte illisible à la page ou aux pages "

@@ -66,7 +66,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         except RequestError as error:
             return usage_error(args, str(error))
         assistant = _assistant(settings, args.answerer)
-        assistant.retriever.check_filters(filters)
+        assistant.check_filters(filters)
         if args.json:
             answer = assistant.answer(question, filters=filters)
             emit(args, answer.to_json(), render(answer))

@@ -1,5 +1,6 @@
 """Scanned PDFs: read by Tesseract when Debian's tesseract-ocr and tesseract-ocr-fra are installed, else
-refused with a French message naming them. The scan is made here: text rendered to an image, saved as PDF."""
+refused with a French message naming them. The scan is made by ``bench.scan_maker``: text rendered to an
+image, saved as PDF."""
 
 from __future__ import annotations
 
@@ -8,33 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from bench.scan_maker import make_scan
 from ingest import parse_file
 from ingest.ocr import ocr_language
 from tests.conftest import run_json
 
-LINES = [
-    "Rapport d'activité du centre social",
-    "Les habitants du quartier ont organisé une distribution",
-    "de paniers alimentaires chaque semaine pendant le confinement.",
-    "Les bénévoles ont livré les personnes âgées isolées à domicile.",
-]
-
-
-def _scan(path: Path) -> Path:
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=44)
-    for i, line in enumerate(LINES):
-        draw.text((150, 200 + i * 90), line, fill=0, font=font)
-    image.save(path, "PDF", resolution=200)
-    return path
-
 
 @pytest.mark.skipif(ocr_language() is None, reason="tesseract-ocr and tesseract-ocr-fra are not installed")
 def test_a_scan_is_read_by_ocr_and_the_report_says_so(tmp_path: Path) -> None:
-    document = parse_file(_scan(tmp_path / "scan.pdf"))
+    document = parse_file(make_scan(tmp_path / "scan.pdf"))
     text = " ".join(chunk.text for chunk in document.chunks).lower()
     # PIL's bundled font has no accented glyphs: the unaccented words are what the image really shows
     assert "paniers alimentaires chaque semaine pendant le confinement" in text and "domicile" in text
@@ -43,7 +26,7 @@ def test_a_scan_is_read_by_ocr_and_the_report_says_so(tmp_path: Path) -> None:
 
 
 def test_without_tesseract_a_scan_is_refused_naming_the_packages(tmp_path: Path) -> None:
-    scan = _scan(tmp_path / "scan.pdf")
+    scan = make_scan(tmp_path / "scan.pdf")
     env = {"PATH": str(tmp_path / "no-tesseract-here"), "HOME": os.environ.get("HOME", "/root")}
     code, report = run_json("ingest", scan, store=tmp_path / "store", env=env)
     assert code == 1

@@ -72,3 +72,6 @@ def test_a_filter_value_matching_nothing_lists_the_valid_ones(built_store: Path)
     ok = run_cli("retrieve", "aide alimentaire", "--filter", "region=bretagne - pays de la loire", "--json",
                  store=built_store)
     assert ok.returncode == 0 and json.loads(ok.stdout)["passages"]
+    asked = run_cli("ask", "Qui distribue des repas ?", "--filter", "region=Bretagne", "--json", store=built_store)
+    assert asked.returncode == 1  # checked by the assistant before answering: an error, not a refusal
+    assert "Bretagne - Pays de la Loire" in json.loads(asked.stdout)["error"]
