@@ -85,7 +85,7 @@ def test_loaders_survive_generated_input(kind: str, count: int, tmp_path: Path) 
     assert accepted > count // 4 and refused > 0  # both roads were taken
 
 
-SAMPLED = 6  # cases per loader ingested for real (parsing them all is the test above; embedding is the cost)
+SAMPLED = 3  # cases per loader ingested for real (parsing them all is the test above; embedding is the cost)
 
 
 def _report_state(store: Path) -> tuple[dict[str, tuple[str, dict]], dict]:
@@ -102,7 +102,7 @@ def test_generated_files_ingested_beside_the_report_leave_it_intact(store_copy: 
     paths = [_write_case(tmp_path / f"cas-{i}.{kind}", kind, rng) for kind in ("pdf", "md", "txt")
              for i in range(SAMPLED)]
     same_name = []  # a damaged or foreign file under the stored report's own name (one per run: a run refuses twins)
-    for i in range(4):
+    for i in range(2):
         (tmp_path / f"meme-nom-{i}").mkdir()
         same_name.append(_write_case(tmp_path / f"meme-nom-{i}" / BUNDLED_PDF.name, "pdf", rng))
     data = bytearray(BUNDLED_PDF.read_bytes())  # the report byte-flipped, under another name: vectors cached
