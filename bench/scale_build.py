@@ -137,7 +137,7 @@ def grow(store: Store, synthesiser: Synthesiser, chunks: int, scratch: Path, per
             if held + len(document.chunks) - since >= RATE_EVERY:  # the rate curve, as the store grows
                 now = time.perf_counter()
                 print(f"scale build: {held + len(document.chunks)} chunks, "
-                            f"{(held + len(document.chunks) - since) / (now - window):.0f} chunks/s",
+                      f"{(held + len(document.chunks) - since) / (now - window):.0f} chunks/s",
                       file=sys.stderr, flush=True)
                 window, since = now, held + len(document.chunks)
     finally:
