@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -31,6 +33,7 @@ from vectorstore.sentence_index import sentences_of
 from vectorstore.store import Store
 
 _FIGURE = re.compile(r"\d+")
+RATE_EVERY = 2_000  # chunks between two lines of the build's rate curve
 NOISE = 0.02  # keeps HNSW from holding thousands of identical vectors
 
 
@@ -123,6 +126,7 @@ def grow(store: Store, synthesiser: Synthesiser, chunks: int, scratch: Path, per
     real = store.embedder
     store._embedder = PrefilledEmbeddings(real, synthesiser.e5)
     records, report, number = store.records_by_source(), IngestReport(), len(store.records_by_source())
+    window, since = time.perf_counter(), store.chunks.count()
     try:
         while (held := store.chunks.count()) < chunks:
             document = synthesiser.document(number, min(per_document, chunks - held))
@@ -130,6 +134,12 @@ def grow(store: Store, synthesiser: Synthesiser, chunks: int, scratch: Path, per
             index_document(store, document, scratch, records, report)
             synthesiser.e5.clear()  # this document's vectors are in Chroma now
             number += 1
+            if held + len(document.chunks) - since >= RATE_EVERY:  # the rate curve, as the store grows
+                now = time.perf_counter()
+                print(f"scale build: {held + len(document.chunks)} chunks, "
+                      f"{(held + len(document.chunks) - since) / (now - window):.0f} chunks/s",
+                      file=sys.stderr, flush=True)
+                window, since = now, held + len(document.chunks)
     finally:
         store._embedder = real
     return number

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vectorstore.store import Store
 
@@ -45,3 +47,22 @@ def test_a_reset_store_reuses_no_vector_of_its_former_content(tmp_path: Path) ->
     store.reset()
     assert store.cached_embeddings(["h0"]) == {}
     shutil.rmtree(tmp_path / "store")
+
+
+def test_rows_are_written_whole_in_one_transaction(tmp_path: Path) -> None:
+    """A write interrupted midway leaves none of its rows (one commit per batch, not one per row)."""
+    from vectorstore.text_hashes import TextHashes
+
+    index = TextHashes(tmp_path / "hashes.sqlite", lambda: iter(()))
+
+    def interrupted() -> Iterator[tuple[str, str]]:
+        yield "v1:0", "h0"
+        yield "v1:1", "h1"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.stored(interrupted())
+    assert index.ids_for(["h0", "h1"]) == {}
+    index.stored([("v1:0", "h0"), ("v1:1", "h1")])
+    index.forget(["v1:0"])
+    assert index.ids_for(["h0", "h1"]) == {"h1": ["v1:1"]}
