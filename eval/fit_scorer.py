@@ -1,7 +1,7 @@
 """Fit the answerer's sentence model, its selection bounds and its answerability decision on the tune half
 of ``eval/questions.jsonl`` only, and write them to the committed ``assistant/scorer_weights.json``.
 
-    .venv/bin/python -m eval.fit_scorer [--store DIR] [--out PATH]
+    .venv/bin/python -m eval.fit_scorer [--store DIR] [--out PATH] [--answerable-only]
 
 1. Sentence model: a logistic regression on ``SENTENCE_FEATURES``; a candidate sentence is positive when it
    holds one of the item's expected facts or lies inside one of its gold excerpts.
@@ -10,7 +10,7 @@ of ``eval/questions.jsonl`` only, and write them to the committed ``assistant/sc
    chosen for the best fact recall with a median answer of at most ``MAX_MEDIAN_WORDS`` words.
 3. Answerability: a logistic regression on ``ANSWERABLE_FEATURES`` (answerable or not), and the threshold
    that best separates the two (false refusals at most 5 %), taken in the middle of the best range. The tune
-   half has few unanswerable questions (8), so each answerable one also gives a negative example: the same
+   half has few unanswerable questions (20), so each answerable one also gives a negative example: the same
    question over the five best passages that hold none of its gold excerpts ("do these passages answer?"
    is what the decision is about), which needs no question written for the purpose.
 The held-out half and dev-foreign are never read here. Needs scikit-learn (the ``test`` extra).
@@ -31,7 +31,7 @@ from assistant.answerability import features as answerable_features
 from assistant.condense import condense
 from assistant.extractive import Candidate, compose, is_how, select
 from assistant.refusal import missing_entities
-from assistant.scorer import ANSWERABLE_FEATURES, SENTENCE_FEATURES, WEIGHTS, Logistic, Scorer
+from assistant.scorer import ANSWERABLE_FEATURES, SENTENCE_FEATURES, WEIGHTS, Logistic, Scorer, load_scorer
 from eval.dataset import Item, contains_gold, load_items, normalise_for_match
 from eval.grounding import fact_present
 
@@ -102,6 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", type=Path, default=eval_store_dir())
     parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument("--answerable-only", action="store_true",
+                        help="keep the committed sentence model and selection; refit only the answerability decision "
+                             "(after questions that are all unanswerable were added: the quoting is unchanged)")
     args = parser.parse_args()
     assistant, rows, negatives = gather(args.store)
     answerable = [r for r in rows if r[0].answerable]
@@ -109,7 +112,8 @@ def main() -> None:
     examples = [(c, positive(c, item)) for item, _, cands, _, _ in answerable for c in cands]
     matrix = np.array([[c.features[n] for n in SENTENCE_FEATURES] for c, _ in examples])
     labels = np.array([label for _, label in examples], dtype=int)
-    sentence, _ = _fit(matrix, labels, SENTENCE_FEATURES, c=1.0)
+    committed = load_scorer(WEIGHTS) if args.answerable_only else None
+    sentence = committed.sentence if committed else _fit(matrix, labels, SENTENCE_FEATURES, c=1.0)[0]
 
     def answers(selection: dict[str, float], among: list[Row] = rows) -> list[tuple[Item, list[Candidate], str]]:
         scorer = Scorer(sentence, bootstrap_scorer().answerable, 0.5, selection, {})
@@ -120,12 +124,17 @@ def main() -> None:
         return out
 
     best: tuple[float, dict[str, float]] | None = None
-    for values in product(*GRID.values()):
+    for values in [] if committed else product(*GRID.values()):
         selection = dict(zip(GRID, values, strict=True))
         got = [(i, text) for i, _, text in answers(selection) if i.answerable]
         recall = statistics.mean(sum(fact_present(f, t) for f in i.facts) / len(i.facts) for i, t in got if i.facts)
         if statistics.median(len(t.split()) for _, t in got) <= MAX_MEDIAN_WORDS and (best is None or recall > best[0]):
             best = (recall, selection)
+    if committed:
+        selection = committed.selection
+        got = [(i, text) for i, _, text in answers(selection) if i.answerable]
+        best = (statistics.mean(sum(fact_present(f, t) for f in i.facts) / len(i.facts) for i, t in got if i.facts),
+                selection)
     assert best is not None, "no selection keeps the median answer short enough"
     recall, selection = best
 
