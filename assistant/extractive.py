@@ -22,7 +22,7 @@ from assistant.lead_in import Prepositions, lead_in
 from assistant.model import Citation
 from assistant.parts import best_per_part, part_scores, question_parts
 from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
-from assistant.terms import is_english, key_terms, present
+from assistant.terms import is_english, key_terms, mentions
 from ingest.chunking import sentence_spans
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
@@ -77,7 +77,7 @@ def score_sentences(question: str, focus: str, passages: list[Passage], weights:
 
 def _names(passage: Passage, focus_entities: list[str]) -> bool:
     named = " ".join(str(passage.get(k) or "") for k in ("place", "initiative", "region", "resource_centre"))
-    return any(present(e, f"{passage.text} {named}") for e in focus_entities)
+    return any(mentions(e, f"{passage.text} {named}") for e in focus_entities)
 
 
 def describe(candidates: list[Candidate], question: str, focus: str, vectors: np.ndarray, question_vector: np.ndarray,
@@ -106,7 +106,7 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
             "lexical_gap": candidate.score - best_lexical, "rank": 1.0 / (passage.rank or 1),
             "figure_asked_held": float(figure and bool(re.search(r"\d", text))),
             "figure_held": float(bool(re.search(r"\d", text))),
-            "entity_in_sentence": float(any(present(e, text) for e in focus_entities)),
+            "entity_in_sentence": float(any(mentions(e, text) for e in focus_entities)),
             "entity_in_passage": float(in_passage), "entity_elsewhere": float(bool(focus_entities) and not in_passage),
             "kind_held": float(kind is not None and holds_kind(kind, text, question)),
             "words": min(len(text.split()), 80) / 80,
@@ -129,8 +129,9 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
     are not quoted; a "how" question about one initiative is answered from that initiative, as a paragraph."""
     for candidate in candidates:
         candidate.probability = scorer.sentence.probability(candidate.features)
-    if focus_entities and any(_names(c.passage, focus_entities) for c in candidates):
-        candidates = [c for c in candidates if _names(c.passage, focus_entities)]
+    named = [e for e in focus_entities or [] if e[:1].isalpha()]  # a year names no place nor actor
+    if named and any(_names(c.passage, named) for c in candidates):
+        candidates = [c for c in candidates if _names(c.passage, named)]
     in_order = list(candidates)
     candidates = sorted(candidates, key=lambda c: -c.probability)
     if not candidates:

@@ -22,7 +22,7 @@ from assistant.injection import is_instruction
 from assistant.lead_in import Prepositions
 from assistant.model import Answer, Citation
 from assistant.precedent_question import is_precedent_question, precedent_vote
-from assistant.terms import entities, present
+from assistant.terms import entities, mentions, present
 from vectorstore.precedents import Precedent, search_precedents
 from vectorstore.retriever import HybridRetriever, Passage
 
@@ -56,6 +56,12 @@ def _names_all(entry: Precedent, passage: Passage, wanted: list[str], texts: str
     haystack = " ".join(str(v) for v in (texts, entry.title, entry.place, entry.region, entry.resource_centre,
                                         passage.get("section")) if v)
     return all(present(entity, haystack) for entity in wanted)
+
+
+def _located(entry: Precedent, wanted: list[str]) -> bool:
+    """The entry's own metadata (place, region) names one of the question's entities."""
+    where = " ".join(x for x in (entry.place, entry.region) if x)
+    return entry.kind == "initiative" and any(mentions(entity, where) for entity in wanted if entity[:1].isalpha())
 
 
 def _group(passage: Passage) -> str:
@@ -138,8 +144,11 @@ def answer_precedents(retriever: HybridRetriever, question: str, rewritten: str,
         def names(entry: Precedent) -> bool:
             texts = " ".join(p.text for p in by_key.get(entry.key, []))
             return _names_all(entry, found.passages[entry.key], named, texts)
-        found.relevant = [e for e in found.relevant if names(e)]
-        found.borderline = [e for e in found.borderline if names(e)]
+        # an initiative whose own place or region is the one asked about is a precedent there even when the
+        # search ranked it borderline ("quelles initiatives en Normandie ?": the question's topic is the place)
+        located = [e for e in found.borderline if names(e) and _located(e, named)]
+        found.relevant = [e for e in found.relevant if names(e)] + located
+        found.borderline = [e for e in found.borderline if names(e) and e not in located]
     found.relevant = [e for e in found.relevant if not is_instruction(e.sentence)]  # never quoted
     if len(found.relevant) < 2:
         return None  # nothing matches, or one initiative answers: the factual answerer quotes it more fully

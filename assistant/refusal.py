@@ -15,7 +15,7 @@ import re
 from typing import NamedTuple
 
 from assistant.scorer import asked_kind, holds_kind
-from assistant.terms import entities, is_english, present, topic_terms
+from assistant.terms import entities, is_english, mentions, present, topic_terms
 from vectorstore.french import analyse
 from vectorstore.retriever import Passage
 
@@ -32,8 +32,9 @@ def missing_entities(question: str, passages: list[Passage]) -> list[str]:
                                   p.get("region"), p.get("resource_centre"), p.get("title")) if v)
         for p in passages
     )
-    named = [*entities(question), *(m.group(0) for m in _MONTH_YEAR.finditer(question))]
-    return [entity for entity in named if not present(entity, haystack)]
+    # a name is found as a word of its own ("Réunion" is not in "des réunions"), a month and year as written
+    return [*(e for e in entities(question) if not mentions(e, haystack)),
+            *(m.group(0) for m in _MONTH_YEAR.finditer(question) if not present(m.group(0), haystack))]
 
 
 def topic_uncovered(question: str, quoted: list[str]) -> bool:

@@ -47,6 +47,27 @@ def present(entity: str, text: str) -> bool:
     return fold(entity) in fold(text)
 
 
+def mentions(entity: str, text: str) -> bool:
+    """``text`` names ``entity`` as a word of its own, capitalised when the entity is ("La Réunion" is not
+    "des réunions", "Nantes" is not "prenantes"); a plural, a compound holding it ("Grenoble-Alpes") and an
+    elided form ("d'Évreux") count. Years and other figures match as written."""
+    if not entity[:1].isalpha():
+        return bool(re.search(rf"(?<!\d){re.escape(entity)}(?!\d)", text))
+    wanted, capital = fold(entity), entity[:1].isupper()
+    for match in _WORD.finditer(text):
+        word = re.split(r"['’]", match.group(0))[-1]
+        if capital and not word[:1].isupper():
+            continue
+        folded = fold(word)
+        if _singular(folded) == _singular(wanted) or f"-{wanted}-" in f"-{folded}-":
+            return True
+    return False
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word[-1:] in ("s", "x") else word
+
+
 _ENGLISH = frozenset(
     "the of and to in for on what which who how is are was were did does do with by from that this".split()
 )

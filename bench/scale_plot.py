@@ -2,9 +2,11 @@
 
     .venv/bin/python -m bench.scale_plot ROWS.jsonl OUT.png   # ROWS: ``bench.scale --json``'s output
 
-Each figure is fitted as ``a + b × chunks`` by least squares over the measured sizes (what grows with the
-corpus grows about linearly: pages read, rows scanned) and read off at one million chunks; with two
-sizes only, the line through them. An estimate on paper, printed beside the measured rows.
+Each figure is carried on to one million chunks along the line through the two largest sizes measured
+(what grows with the corpus grows about linearly: pages read, rows scanned), never below the largest
+size's own value: a small store measured on a loaded machine (slower than the large one, as in the
+fifth pass) would otherwise pull the line below zero. An estimate on paper, printed beside the
+measured rows.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 FIGURES = {"first_answer_s": "première réponse (s)", "rss_mb": "mémoire résidente (Mo)",
            "ask_p95_ms": "ask p95 (ms)", "add_one_s": "ajout d'un document (s)", "disk_mb": "disque (Mo)"}
 MILLION = 1_000_000
 
 
 def estimate(rows: list[dict[str, Any]], figure: str, chunks: int = MILLION) -> float:
-    sizes = np.array([r["chunks"] for r in rows], dtype=float)
-    values = np.array([r[figure] for r in rows], dtype=float)
-    slope, intercept = np.polyfit(sizes, values, 1) if len(rows) > 1 else (0.0, float(values[0]))
-    return round(float(intercept + slope * chunks), 1)
+    ordered = sorted(rows, key=lambda r: r["chunks"])
+    last = ordered[-1]
+    if len(ordered) == 1:
+        return round(float(last[figure]), 1)
+    before = ordered[-2]
+    slope = max(0.0, (last[figure] - before[figure]) / (last["chunks"] - before["chunks"]))
+    return round(float(last[figure] + slope * (chunks - last["chunks"])), 1)
 
 
 def plot(rows: list[dict[str, Any]], out: Path) -> None:
@@ -38,8 +41,8 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
     sizes = [r["chunks"] for r in rows]
     for axis, (name, label) in zip(axes, FIGURES.items(), strict=True):
         axis.plot(sizes, [r[name] for r in rows], "o-", label="mesuré")
-        if (guess := estimate(rows, name)) >= 0:  # a fit pulled below zero by a loaded run is no estimate
-            axis.plot([sizes[-1], MILLION], [rows[-1][name], guess], "--", color="grey", label="estimé")
+        guess = estimate(rows, name)
+        axis.plot([sizes[-1], MILLION], [rows[-1][name], guess], "--", color="grey", label="estimé")
         axis.set_xscale("log")
         axis.set_title(label, fontsize=10)
         axis.set_xlabel("passages")

@@ -69,6 +69,14 @@ def test_a_region_filter_keeps_the_list_to_that_region(built_store: Path) -> Non
     assert answer["precedents"] and {p["region"] for p in answer["precedents"]} == {"Occitanie"}
 
 
+def test_a_question_about_a_region_lists_the_initiatives_located_there(built_store: Path) -> None:
+    # the question's only topic is the place: an initiative of that region the search ranked borderline
+    # (the Évreux food-aid convention, below the cut-off) is one of its precedents all the same
+    _, answer = run_json("ask", "Quelles initiatives ont été menées en Normandie ?", store=built_store)
+    assert len(answer["precedents"]) >= 2 and {p["region"] for p in answer["precedents"]} == {"Normandie"}
+    assert "Évreux" in {p["place"] for p in answer["precedents"]}
+
+
 def test_a_place_the_corpus_lacks_is_still_refused(built_store: Path) -> None:
     _, answer = run_json("ask", "Quelles actions ont été menées à Strasbourg pendant le confinement ?",
                          store=built_store)
