@@ -32,6 +32,9 @@ _HOW_QUESTION = re.compile(r"^\s*(comment|how|de quelle manière|quelles? (?:mod
 _PRECEDENT_QUESTION = re.compile(
     r"\b(précédents?|initiatives|exemples|quelles actions|quels dispositifs|which initiatives|examples)\b", re.I
 )
+# a table of contents' entry ("Des acteur.rice.s en proximité ..... p. 4"): it points to the text, it says nothing
+# (its page number may come as a sentence of its own: the leader alone ends it)
+_CONTENTS_ENTRY = re.compile(r"(?:(?:\.\s?){4,}\s*(?:(?:p\.?\s*)?\d+)?|(?:\.\s?){3,}\s*p\.\s*\d+)\s*$")
 MAX_PRECEDENT_GROUPS = 3  # a precedent question gets one quote per initiative (issue 13 adds its own path)
 
 
@@ -66,7 +69,8 @@ def score_sentences(question: str, focus: str, passages: list[Passage], weights:
         for start, end in sentence_spans(passage.text):
             sentence = passage.text[start:end].strip()
             # Overlapping chunks repeat sentences; a sentence addressing the model is never evidence.
-            if len(sentence.split()) < 4 or sentence in seen or is_instruction(sentence):
+            if len(sentence.split()) < 4 or sentence in seen or _CONTENTS_ENTRY.search(sentence) \
+                    or is_instruction(sentence):
                 continue
             seen.add(sentence)
             terms = set(analyse(sentence))

@@ -37,3 +37,12 @@ def test_an_announcement_is_quoted_with_its_first_item_however_long() -> None:
     announcement = next(c for c in candidates if c.text.endswith(":"))
     assert len(item.split()) > 60
     assert [q.text for q in with_list(announcement, candidates)] == [announcement.text, item]
+
+
+def test_a_table_of_contents_entry_is_never_quoted() -> None:
+    text = ("Des acteur.rice.s en proximité ..... p. 4\n\nL'agilité des territoires comme moyen de s'adapter... p. 10"
+            "\n\nIntroduction générale du rapport .......... 12\n\n"
+            "Les acteurs en proximité ont maintenu le lien avec les habitants.")
+    candidates = score_sentences("acteurs en proximité", "acteurs en proximité", [Passage("c1", text, {}, rank=1)],
+                                 {"acteur": 1.0, "proxim": 1.0})
+    assert [c.text for c in candidates] == ["Les acteurs en proximité ont maintenu le lien avec les habitants."]
