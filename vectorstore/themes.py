@@ -28,6 +28,7 @@ from vectorstore.paging import pages
 from vectorstore.theme_scores import Scored, ThemeScores
 
 if TYPE_CHECKING:
+    from vectorstore.embedders import QuartiersEmbeddings
     from vectorstore.retriever import HybridRetriever
     from vectorstore.store import Store
 
@@ -139,16 +140,28 @@ def theme_scores(retriever: HybridRetriever) -> tuple[list[str], dict[str, np.nd
     return list(THEMES), {k: similarity[rows].max(axis=0) for k, rows in per_initiative.items()}
 
 
+_DESCRIBED: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _described(embedder: QuartiersEmbeddings) -> tuple[np.ndarray, np.ndarray]:
+    """The descriptions as the store embedder's queries and as USE vectors (transposed), once per process and
+    embedder (name and version name its vectors, as for the embedding cache): every ingest derives themes,
+    and fourteen e5 queries cost about a second."""
+    key = (embedder.name, embedder.version)
+    if key not in _DESCRIBED:
+        from vectorstore.use_index import encode
+
+        descriptions = [description for _, description in THEMES.values()]
+        queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
+        _DESCRIBED[key] = queries, encode(descriptions).T
+    return _DESCRIBED[key]
+
+
 def _raw_scores(retriever: HybridRetriever, versions: list[str]) -> dict[str, Scored]:
     """Per document version, each passage's similarity to every description: e5 (its stored vector against
     the description as a query) then USE, and the passage's initiative. Passages without a USE vector
     are left out, as the centring has nothing to compare them on."""
-    from vectorstore.use_index import encode
-
-    descriptions = [description for _, description in THEMES.values()]
-    embedder = retriever.store.embedder
-    queries = _normalised(np.asarray([embedder.embed_query(d) for d in descriptions], dtype=np.float32))
-    described = encode(descriptions).T
+    queries, described = _described(retriever.store.embedder)
     use = retriever.use
     parts: dict[str, list[np.ndarray]] = {v: [] for v in versions}
     initiatives: dict[str, list[str | None]] = {v: [] for v in versions}
