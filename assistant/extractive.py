@@ -100,11 +100,13 @@ def describe(candidates: list[Candidate], question: str, focus: str, vectors: np
     parts = question_parts(focus)
     part_best = set(best_per_part(part_scores(parts, candidates, vectors, encode(parts)))) if len(parts) > 1 else set()
     lexical_rank = {id(c): i + 1 for i, c in enumerate(sorted(candidates, key=lambda c: -c.score))}
+    # each of the five passages is read once for the names, not once per sentence
+    naming = {c.passage.chunk_id: _names(c.passage, focus_entities) for c in candidates} if focus_entities else {}
     for index, candidate in enumerate(candidates):
         text, passage = candidate.text, candidate.passage
         before = candidates[index - 1] if index else None
         previous = before if before is not None and before.passage.chunk_id == passage.chunk_id else None
-        in_passage = bool(focus_entities) and _names(passage, focus_entities)
+        in_passage = bool(focus_entities) and naming[passage.chunk_id]
         candidate.features = {
             "use": candidate.use, "use_gap": candidate.use - best_use, "lexical": candidate.score,
             "lexical_gap": candidate.score - best_lexical, "rank": 1.0 / (passage.rank or 1),
@@ -134,8 +136,9 @@ def select(candidates: list[Candidate], question: str, scorer: Scorer,
     for candidate in candidates:
         candidate.probability = scorer.sentence.probability(candidate.features)
     named = [e for e in focus_entities or [] if e[:1].isalpha()]  # a year names no place nor actor
-    if named and any(_names(c.passage, named) for c in candidates):
-        candidates = [c for c in candidates if _names(c.passage, named)]
+    naming = {c.passage.chunk_id: _names(c.passage, named) for c in candidates} if named else {}
+    if any(naming.values()):
+        candidates = [c for c in candidates if naming[c.passage.chunk_id]]
     in_order = list(candidates)
     candidates = sorted(candidates, key=lambda c: -c.probability)
     if not candidates:
