@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -45,32 +46,35 @@ class CapitalisedWords:
         self.db.executescript("CREATE TABLE IF NOT EXISTS versions (doc_version TEXT PRIMARY KEY);"
                               "CREATE TABLE IF NOT EXISTS words (doc_version TEXT, word TEXT, n INTEGER);"
                               "CREATE INDEX IF NOT EXISTS words_version ON words (doc_version);")
+        self._writing = threading.RLock()
 
     def missing(self, versions: Iterable[str]) -> set[str]:
         return set(versions) - {v for (v,) in self.db.execute("SELECT doc_version FROM versions")}
 
     def sync(self, versions: Iterable[str], rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:
         """Count the words of the ``versions`` not counted yet (``rows``: their chunks), forget the others."""
-        wanted = set(versions)
-        missing = self.missing(wanted)
-        counts: dict[str, Counter[str]] = {v: Counter() for v in missing}
-        if missing:
-            for _, text, meta in rows:
-                if (version := str(meta.get("doc_version"))) in missing:
-                    counts[version].update(capitalised(text))
-        gone = [v for (v,) in self.db.execute("SELECT doc_version FROM versions") if v not in wanted]
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for version in gone:
-                self.db.execute("DELETE FROM words WHERE doc_version = ?", (version,))
-                self.db.execute("DELETE FROM versions WHERE doc_version = ?", (version,))
-            for version, counted in counts.items():
-                self.db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((version, w, n) for w, n in counted.items()))
-                self.db.execute("INSERT OR IGNORE INTO versions VALUES (?)", (version,))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        with self._writing:  # one connection serves the process's threads: one sync at a time
+            wanted = set(versions)
+            missing = self.missing(wanted)
+            counts: dict[str, Counter[str]] = {v: Counter() for v in missing}
+            if missing:
+                for _, text, meta in rows:
+                    if (version := str(meta.get("doc_version"))) in missing:
+                        counts[version].update(capitalised(text))
+            gone = [v for (v,) in self.db.execute("SELECT doc_version FROM versions") if v not in wanted]
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for version in gone:
+                    self.db.execute("DELETE FROM words WHERE doc_version = ?", (version,))
+                    self.db.execute("DELETE FROM versions WHERE doc_version = ?", (version,))
+                for version, counted in counts.items():
+                    self.db.executemany("INSERT INTO words VALUES (?, ?, ?)",
+                                        ((version, w, n) for w, n in counted.items()))
+                    self.db.execute("INSERT OR IGNORE INTO versions VALUES (?)", (version,))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def most_common(self, limit: int) -> list[tuple[str, int]]:
         return [(str(w), int(n)) for w, n in self.db.execute(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -101,6 +102,7 @@ class LexicalIndex:
                             [("analyzer", ANALYZER_VERSION), ("schema", SCHEMA_VERSION)])
         self.chunk_count = 0
         self.document_frequency: Counter[str] = Counter()
+        self._writing = threading.RLock()
 
     def versions(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT doc_version, chunks FROM versions").fetchall())
@@ -109,27 +111,28 @@ class LexicalIndex:
         """Bring the index to the document versions ``served`` (version → chunk count). ``rows`` yields
         (chunk id, text, metadata) of served chunks and is read only for versions the index lacks.
         Returns (versions added, versions dropped)."""
-        held = self.versions()
-        missing = {v for v, count in served.items() if held.get(v) != count}
-        gone = [v for v in held if v not in served or v in missing]
-        added: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
-        if missing:
-            for chunk_id, text, meta in rows:
-                if (version := str(meta.get("doc_version"))) in missing:
-                    added.setdefault(version, []).append((chunk_id, text, meta))
-        self.db.execute("BEGIN IMMEDIATE")  # one writer at a time across processes
-        try:
-            for version in gone:
-                self._drop(version)
-            for version, chunks in added.items():
-                self._add(version, chunks)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.chunk_count = self.count()
-        self.document_frequency = Counter(dict(self.db.execute("SELECT term, doc FROM vocabulary").fetchall()))
-        return len(added), len(gone)
+        with self._writing:  # one connection serves the process's threads: one sync at a time
+            held = self.versions()
+            missing = {v for v, count in served.items() if held.get(v) != count}
+            gone = [v for v in held if v not in served or v in missing]
+            added: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+            if missing:
+                for chunk_id, text, meta in rows:
+                    if (version := str(meta.get("doc_version"))) in missing:
+                        added.setdefault(version, []).append((chunk_id, text, meta))
+            self.db.execute("BEGIN IMMEDIATE")  # one writer at a time across processes
+            try:
+                for version in gone:
+                    self._drop(version)
+                for version, chunks in added.items():
+                    self._add(version, chunks)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.chunk_count = self.count()
+            self.document_frequency = Counter(dict(self.db.execute("SELECT term, doc FROM vocabulary").fetchall()))
+            return len(added), len(gone)
 
     def _drop(self, version: str) -> None:
         self.db.execute("DELETE FROM terms WHERE rowid IN (SELECT rowid FROM chunks WHERE doc_version = ?)",

@@ -84,6 +84,7 @@ class UseIndex:
         self.encoded = 0
         self._served: tuple[np.ndarray, np.ndarray] | None = None  # (catalog rowids, vector rows), in order
         self._lock = threading.Lock()
+        self._writing = threading.RLock()
 
     def versions(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT doc_version, chunks FROM use_versions").fetchall())
@@ -91,38 +92,40 @@ class UseIndex:
     def sync(self, served: Mapping[str, int], rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
         """Bring the index to the document versions ``served`` (as ``LexicalIndex.sync``); ``rows`` is read
         only when versions are missing. Returns the number of passages encoded."""
-        held = self.versions()
-        missing = {v for v, count in served.items() if held.get(v) != count}
-        gone = [v for v in held if v not in served or v in missing]
-        added: list[tuple[str, str, str]] = []  # (chunk id, version, key)
-        texts: list[str] = []
-        if missing:
-            for chunk_id, text, meta in rows:
-                if (version := str(meta.get("doc_version"))) in missing:
-                    texts.append(lexical_text(text, meta))
-                    added.append((chunk_id, version, text_key(texts[-1])))
-        before = len(self.vectors.rows([k for *_, k in added]))
-        placed = self.vectors.ensure([k for *_, k in added], texts, lambda t: encode(t))
-        self.encoded = len({k for *_, k in added}) - before
-        if gone or added:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for version in gone:
-                    self.db.execute("DELETE FROM use_chunks WHERE doc_version = ?", (version,))
-                    self.db.execute("DELETE FROM use_versions WHERE doc_version = ?", (version,))
-                self.db.executemany("INSERT OR REPLACE INTO use_chunks (chunk_id, doc_version, row) VALUES (?, ?, ?)",
-                                    ((i, v, placed[k]) for i, v, k in added))
-                counts: dict[str, int] = {}
-                for _, version, _ in added:
-                    counts[version] = counts.get(version, 0) + 1
-                self.db.executemany("INSERT OR REPLACE INTO use_versions VALUES (?, ?)", counts.items())
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-        with self._lock:
-            self._served = None
-        return self.encoded
+        with self._writing:  # one connection serves the process's threads: one sync at a time
+            held = self.versions()
+            missing = {v for v, count in served.items() if held.get(v) != count}
+            gone = [v for v in held if v not in served or v in missing]
+            added: list[tuple[str, str, str]] = []  # (chunk id, version, key)
+            texts: list[str] = []
+            if missing:
+                for chunk_id, text, meta in rows:
+                    if (version := str(meta.get("doc_version"))) in missing:
+                        texts.append(lexical_text(text, meta))
+                        added.append((chunk_id, version, text_key(texts[-1])))
+            before = len(self.vectors.rows([k for *_, k in added]))
+            placed = self.vectors.ensure([k for *_, k in added], texts, lambda t: encode(t))
+            self.encoded = len({k for *_, k in added}) - before
+            if gone or added:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    for version in gone:
+                        self.db.execute("DELETE FROM use_chunks WHERE doc_version = ?", (version,))
+                        self.db.execute("DELETE FROM use_versions WHERE doc_version = ?", (version,))
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO use_chunks (chunk_id, doc_version, row) VALUES (?, ?, ?)",
+                        ((i, v, placed[k]) for i, v, k in added))
+                    counts: dict[str, int] = {}
+                    for _, version, _ in added:
+                        counts[version] = counts.get(version, 0) + 1
+                    self.db.executemany("INSERT OR REPLACE INTO use_versions VALUES (?, ?)", counts.items())
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+            with self._lock:
+                self._served = None
+            return self.encoded
 
     def _rows(self, filters: Mapping[str, Sequence[str]] | None) -> tuple[np.ndarray, np.ndarray]:
         """(catalog rowid, vector row) of the served chunks passing ``filters``; the unfiltered set is kept."""

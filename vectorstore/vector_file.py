@@ -34,14 +34,18 @@ class VectorFile:
         self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, row INTEGER)")
         self._mapped: np.ndarray = np.zeros((0, dimensions), dtype=np.float32)
         self._lock = threading.Lock()
+        # One connection serves every thread of the process: a transaction opened by one thread must not
+        # see another thread's BEGIN ("cannot start a transaction within a transaction").
+        self._db_lock = threading.RLock()
 
     def rows(self, keys: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), _LOOKUP):
-            some = unique[start : start + _LOOKUP]
-            found.update(self.db.execute(f"SELECT key, row FROM vectors WHERE key IN ({', '.join('?' * len(some))})",
-                                         some).fetchall())
+        with self._db_lock:
+            for start in range(0, len(unique), _LOOKUP):
+                some = unique[start : start + _LOOKUP]
+                marks = ", ".join("?" * len(some))
+                found.update(self.db.execute(f"SELECT key, row FROM vectors WHERE key IN ({marks})", some).fetchall())
         return found
 
     def ensure(self, keys: Sequence[str], texts: Sequence[str], encode: Callable[[list[str]], np.ndarray],
@@ -59,24 +63,25 @@ class VectorFile:
         if not keys:
             return {}
         block = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(keys), self.dimensions)
-        self.db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
-        try:
-            known = self.rows(keys)
-            (last,) = self.db.execute("SELECT COALESCE(MAX(row), -1) FROM vectors").fetchone()
-            todo = [i for i, k in enumerate(keys) if k not in known]
-            placed = {keys[i]: int(last) + 1 + n for n, i in enumerate(todo)}
-            if todo:
-                descriptor = os.open(self.data, os.O_RDWR | os.O_CREAT, 0o644)
-                try:  # at the row after the last named one: a killed writer's leftovers are overwritten
-                    os.pwrite(descriptor, block[todo].tobytes(), (int(last) + 1) * self.dimensions * 4)
-                    os.fsync(descriptor)
-                finally:
-                    os.close(descriptor)
-                self.db.executemany("INSERT INTO vectors VALUES (?, ?)", placed.items())
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        with self._db_lock:
+            self.db.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes
+            try:
+                known = self.rows(keys)
+                (last,) = self.db.execute("SELECT COALESCE(MAX(row), -1) FROM vectors").fetchone()
+                todo = [i for i, k in enumerate(keys) if k not in known]
+                placed = {keys[i]: int(last) + 1 + n for n, i in enumerate(todo)}
+                if todo:
+                    descriptor = os.open(self.data, os.O_RDWR | os.O_CREAT, 0o644)
+                    try:  # at the row after the last named one: a killed writer's leftovers are overwritten
+                        os.pwrite(descriptor, block[todo].tobytes(), (int(last) + 1) * self.dimensions * 4)
+                        os.fsync(descriptor)
+                    finally:
+                        os.close(descriptor)
+                    self.db.executemany("INSERT INTO vectors VALUES (?, ?)", placed.items())
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
         return known | placed
 
     def import_npz(self, legacy: Path, keys_field: str) -> None:

@@ -116,6 +116,8 @@ def kill_stage(store: Path, process: subprocess.Popen[bytes]) -> str:
     try:
         held = dict(chroma.execute("SELECT c.name, count(*) FROM embeddings e JOIN segments s ON e.segment_id = s.id "
                                    "JOIN collections c ON s.collection = c.id GROUP BY c.name").fetchall())
+    except sqlite3.OperationalError:  # killed while Chroma was creating its tables
+        return "2 store being created"
     finally:
         chroma.close()
     if not held.get("quartiers-documents"):

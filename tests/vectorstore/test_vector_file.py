@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -43,3 +44,20 @@ def test_a_former_npz_cache_is_taken_in_once(tmp_path: Path) -> None:
     vectors = VectorFile(tmp_path / "use")
     vectors.import_npz(legacy, "hashes")
     assert not legacy.exists() and set(vectors.rows(["h1", "h2"])) == {"h1", "h2"}
+
+
+def test_threads_of_one_process_write_through_one_file_at_once(tmp_path: Path) -> None:
+    """The web app's workers share one file: concurrent writes all land, each key on one row, none twice."""
+    shared = VectorFile(tmp_path / "use")
+    blocks = {n: _unit(10 + n, 8) for n in range(8)}
+
+    def write(n: int) -> dict[str, int]:
+        keys = [f"k{(n * 5 + i) % 40}" for i in range(8)]  # overlapping keys between threads
+        return shared.ensure(keys, keys, lambda texts: blocks[n][: len(texts)], batch=2)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(write, range(8)))
+    rows = shared.rows([f"k{i}" for i in range(40)])
+    assert len(set(rows.values())) == len(rows)  # no two keys share a row
+    for result in results:
+        assert all(rows[k] == r for k, r in result.items())  # every thread was told the row that holds its key
