@@ -9,13 +9,13 @@ below the threshold the answer is a refusal with the closest passages as "voir a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.extractive import Candidate
+from assistant.extractive import Candidate, idf_weights
 from assistant.refusal import asked_thing_missing, quantity_unanswered, topic_uncovered
 from assistant.scorer import Scorer, asked_kind, asks_figure, holds_kind
-from assistant.terms import is_english, topic_terms
+from assistant.terms import is_english, key_terms, topic_terms
+from quartiers.results import TermStatistics
 
 EVIDENCE = 4  # sentences whose words are checked for what the question asks
 MIN_EVIDENCE = 0.15  # lexical coverage below every answerable question of the tune half
@@ -37,6 +37,19 @@ def lexical_evidence(candidates: list[Candidate], question: str) -> list[Candida
     return [c for c in ranked if score(c) >= 0.45 * top][:EVIDENCE]
 
 
+def unseen_share(rewritten: str, statistics: TermStatistics | None) -> float:
+    """The idf-weighted share of the question's words that no chunk of the corpus holds: a question about
+    "la piscine municipale" over a corpus that never writes "piscine" is about something else. A rare unseen
+    word weighs most (it is what the question is about); English words are never in a French corpus, so an
+    English question gives no signal here (0)."""
+    terms = key_terms(rewritten)
+    if statistics is None or not terms or is_english(rewritten):
+        return 0.0
+    weights = idf_weights(terms, statistics.document_frequency, statistics.chunks)
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if statistics.document_frequency.get(t, 0) == 0) / total
+
+
 @dataclass
 class Answerability:
     probability: float
@@ -44,12 +57,13 @@ class Answerability:
 
 
 def features(question: str, rewritten: str, candidates: list[Candidate], chosen: list[Candidate],
-             missing: list[str], document_frequency: Mapping[str, int] | None = None) -> dict[str, float]:
+             missing: list[str], statistics: TermStatistics | None = None) -> dict[str, float]:
     evidence = lexical_evidence(candidates, question)
     quoted = [c.text for c in evidence]
     kind = asked_kind(question)
     topics = topic_terms(rewritten)  # the first is what the question is about: "le ministre", "combien de décès"
     said = set().union(*(c.terms for c in evidence)) if evidence else set()
+    frequency = statistics.document_frequency if statistics else None
     return {
         "best_probability": chosen[0].probability if chosen else 0.0,
         "best_use": max((c.use for c in candidates), default=0.0),
@@ -62,12 +76,13 @@ def features(question: str, rewritten: str, candidates: list[Candidate], chosen:
         "topic_coverage": sum(t in said for t in topics) / len(topics) if topics else 1.0,
         # what the question asks about and the corpus never writes ("le ministre", "le salaire"), as entities
         # absent from the passages are for names; English words are never in a French corpus: no signal there
-        "topic_unknown": 0.0 if is_english(rewritten) or not topics or document_frequency is None else
-        sum(document_frequency.get(t, 0) == 0 for t in topics) / len(topics),
+        "topic_unknown": 0.0 if is_english(rewritten) or not topics or frequency is None else
+        sum(frequency.get(t, 0) == 0 for t in topics) / len(topics),
         # the signals the rules of the first version refused on, taken together
         "uncovered": float(bool(missing) or quantity_unanswered(rewritten, quoted) or topic_uncovered(question, quoted)
                            or max((c.score for c in candidates), default=0.0) < MIN_EVIDENCE),
         "english": float(is_english(question)),
+        "unseen_share": unseen_share(rewritten, statistics),
         # a precise question about what the corpus names but does not state ("le ministre" in 2020, "la date
         # limite" of a survey): no sentence of the passages holds what is asked beside what it is asked of
         "asked_missing": float(asked_thing_missing(rewritten, [c.text for c in candidates])),
@@ -75,8 +90,8 @@ def features(question: str, rewritten: str, candidates: list[Candidate], chosen:
 
 
 def assess(question: str, rewritten: str, candidates: list[Candidate], chosen: list[Candidate],
-           missing: list[str], scorer: Scorer, document_frequency: Mapping[str, int] | None = None) -> Answerability:
-    signals = features(question, rewritten, candidates, chosen, missing, document_frequency)
+           missing: list[str], scorer: Scorer, statistics: TermStatistics | None = None) -> Answerability:
+    signals = features(question, rewritten, candidates, chosen, missing, statistics)
     if not chosen or signals["topic_unknown"] == 1.0 or signals["asked_missing"]:
         # nothing to quote, not one word of what is asked is ever written in the corpus ("le maire"), or
         # the figure, date or name asked for is in no sentence: there is nothing to weigh. (On the tune

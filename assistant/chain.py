@@ -221,7 +221,7 @@ class Assistant:
         candidates, focus_entities = self.evidence(question, rewritten, passages)
         chosen = select(candidates, rewritten, self.scorer, focus_entities)
         decision = decide(question, rewritten, passages, candidates, chosen, self.scorer,
-                          self.term_statistics().document_frequency)
+                          self.term_statistics())
         result.answerable = decision.answerable
         if decision.refused:
             result.answer, result.see_also = decision.message, passages[:3]

@@ -8,14 +8,13 @@ extractive and the llm answerers refuse the same questions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answerability import assess
 from assistant.extractive import Candidate
 from assistant.refusal import missing_entities, refusal_message
 from assistant.scorer import Scorer
-from quartiers.results import Passage
+from quartiers.results import Passage, TermStatistics
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,11 @@ class Decision:
 
 
 def decide(question: str, rewritten: str, passages: list[Passage], candidates: list[Candidate],
-           chosen: list[Candidate], scorer: Scorer, document_frequency: Mapping[str, int]) -> Decision:
-    """Whether the sentences ``chosen`` from ``candidates`` answer ``rewritten``; ``document_frequency``
-    (analysed term → chunks holding it) tells what the corpus never writes."""
+           chosen: list[Candidate], scorer: Scorer, statistics: TermStatistics) -> Decision:
+    """Whether the sentences ``chosen`` from ``candidates`` answer ``rewritten``; ``statistics`` (the
+    corpus's term counts) tell what the corpus never writes."""
     missing = missing_entities(rewritten, passages)
-    probability = assess(question, rewritten, candidates, chosen, missing, scorer, document_frequency).probability
+    probability = assess(question, rewritten, candidates, chosen, missing, scorer, statistics).probability
     if probability < scorer.threshold:
         return Decision(round(probability, 3), True, refusal_message(question, missing))
     return Decision(round(probability, 3), False, "")

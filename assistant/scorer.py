@@ -33,7 +33,7 @@ SENTENCE_FEATURES = (
 ANSWERABLE_FEATURES = (
     "best_probability", "best_use", "best_lexical", "entity_missing", "quantity_unanswered", "topic_uncovered",
     "kind_missing", "head_uncovered", "topic_coverage", "topic_unknown", "uncovered",
-    "english", "asked_missing",
+    "english", "asked_missing", "unseen_share",
 )
 
 _NUMERIC = re.compile(r"\b(combien|nombre|montant|taux|pourcentage|budget|somme|coût|prix|part|how many|how much|"

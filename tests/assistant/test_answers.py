@@ -56,6 +56,7 @@ def test_a_follow_up_about_nantes_resolves_through_json_lines(built_store: Path)
     ("Combien de ménages nantais ont reçu une aide alimentaire en 2023 ?", "2023"),
     ("Qui est le maire de Nantes ?", None),  # Nantes is in the report; no word of "le maire" is
     ("Qui était le ministre de la ville en 2020 ?", None),  # the report mentions ministers, names none
+    ("Quels sont les horaires d'ouverture de la piscine municipale ?", None),  # never written: "piscine"
 ])
 def test_questions_the_corpus_does_not_answer_are_refused(built_store: Path, question: str,
                                                           missing: str | None) -> None:
